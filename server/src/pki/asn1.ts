@@ -1,0 +1,110 @@
+// The few facts Node's X509Certificate does not give, read from the DER with node-forge's ASN.1 parser
+// (never forge's certificate parser: it throws "OID is not RSA" on EC certificates).
+import forge from 'node-forge';
+
+type Asn1 = forge.asn1.Asn1;
+
+// The typings know only the boolean form. decodeBitStrings:false keeps BIT STRINGs as bytes instead of
+// guessing whether they hold nested ASN.1.
+const fromDer = forge.asn1.fromDer as unknown as (bytes: string, options: { strict: boolean; decodeBitStrings: boolean }) => Asn1;
+
+const { Class, Type } = forge.asn1;
+
+/** Parses DER bytes; undefined when they are not one complete, well-formed ASN.1 value. */
+export function readDer(der: Uint8Array): Asn1 | undefined {
+  try {
+    return fromDer(Buffer.from(der).toString('binary'), { strict: true, decodeBitStrings: false });
+  } catch {
+    return undefined;
+  }
+}
+
+function children(node: Asn1 | undefined): Asn1[] {
+  return node && Array.isArray(node.value) ? node.value : [];
+}
+
+function bytes(node: Asn1 | undefined): string | undefined {
+  return node && typeof node.value === 'string' ? node.value : undefined;
+}
+
+function oid(node: Asn1 | undefined): string | undefined {
+  const value = node?.type === Type.OID && node.tagClass === Class.UNIVERSAL ? bytes(node) : undefined;
+  return value === undefined ? undefined : forge.asn1.derToOid(value);
+}
+
+function time(node: Asn1 | undefined): Date | undefined {
+  const value = bytes(node);
+  if (value === undefined) return undefined;
+  if (node?.type === Type.UTCTIME) return forge.asn1.utcTimeToDate(value);
+  if (node?.type === Type.GENERALIZEDTIME) return forge.asn1.generalizedTimeToDate(value);
+  return undefined;
+}
+
+const KEY_USAGE_BITS = [
+  'digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement',
+  'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
+];
+
+function keyUsage(value: string): string[] | undefined {
+  const node = readDer(Buffer.from(value, 'binary'));
+  const content = node?.type === Type.BITSTRING ? bytes(node) : undefined;
+  if (content === undefined) return undefined;
+  // The first content byte counts the unused bits; bit 0 is the most significant bit of the next byte.
+  return KEY_USAGE_BITS.filter((_, bit) => ((content.charCodeAt(1 + (bit >> 3)) || 0) & (0x80 >> (bit & 7))) !== 0);
+}
+
+function pathLength(value: string): number | undefined {
+  const integer = children(readDer(Buffer.from(value, 'binary'))).find((node) => node.type === Type.INTEGER);
+  const content = bytes(integer);
+  return content === undefined ? undefined : forge.asn1.derToInteger(content);
+}
+
+export interface CertificateDerFacts {
+  signatureOid: string;
+  notBefore: Date;
+  notAfter: Date;
+  pathLength?: number;
+  keyUsage?: string[];
+}
+
+/** Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (RFC 5280). */
+export function certificateDerFacts(der: Uint8Array): CertificateDerFacts | undefined {
+  const [tbs, algorithm] = children(readDer(der));
+  const signatureOid = oid(children(algorithm)[0]);
+  const fields = children(tbs);
+  // The version is an optional explicit [0]; everything after it sits at fixed positions.
+  const at = fields[0]?.tagClass === Class.CONTEXT_SPECIFIC && fields[0].type === 0 ? 1 : 0;
+  const [notBefore, notAfter] = children(fields[at + 3]).map(time);
+  if (signatureOid === undefined || notBefore === undefined || notAfter === undefined) return undefined;
+  const facts: CertificateDerFacts = { signatureOid, notBefore, notAfter };
+  const extensions = fields.find((node) => node.tagClass === Class.CONTEXT_SPECIFIC && node.type === 3);
+  for (const extension of children(children(extensions)[0])) {
+    const parts = children(extension);
+    const value = bytes(parts[parts.length - 1]);
+    if (value === undefined) continue;
+    const id = oid(parts[0]);
+    if (id === '2.5.29.19') facts.pathLength = pathLength(value);
+    if (id === '2.5.29.15') facts.keyUsage = keyUsage(value);
+  }
+  return facts;
+}
+
+/** PFX ::= SEQUENCE { version 3, authSafe ContentInfo (data or signedData), macData? } (RFC 7292). */
+export function looksLikePkcs12(der: Uint8Array): boolean {
+  const [version, authSafe] = children(readDer(der));
+  const versionBytes = version?.type === Type.INTEGER ? bytes(version) : undefined;
+  const contentType = oid(children(authSafe)[0]);
+  return versionBytes === '\x03' && (contentType === '1.2.840.113549.1.7.1' || contentType === '1.2.840.113549.1.7.2');
+}
+
+/** The length of the first DER value in `der` (tag, length and content), for PEM bodies with data after it. */
+export function firstValueLength(der: Uint8Array): number | undefined {
+  if (der.length < 2) return undefined;
+  const first = der[1];
+  if (first < 0x80) return 2 + first;
+  const count = first & 0x7f;
+  if (count === 0 || count > 4 || der.length < 2 + count) return undefined;
+  let length = 0;
+  for (let i = 0; i < count; i++) length = length * 256 + der[2 + i];
+  return 2 + count + length;
+}

@@ -1,0 +1,93 @@
+// Certificate facts: Node's X509Certificate for names, fingerprints, key and CA flag; the DER (asn1.ts)
+// for what Node does not expose: the signature algorithm, exact validity dates, pathLength and keyUsage.
+import { X509Certificate } from 'node:crypto';
+import { certificateDerFacts } from './asn1';
+import { describeKey } from './key';
+import type { CertInfo } from './types';
+
+/** Signature algorithms by OID, with the hash the verdicts are about. */
+const SIGNATURES: Record<string, { name: string; hash: string }> = {
+  '1.2.840.113549.1.1.2': { name: 'md2WithRSAEncryption', hash: 'MD2' },
+  '1.2.840.113549.1.1.4': { name: 'md5WithRSAEncryption', hash: 'MD5' },
+  '1.2.840.113549.1.1.5': { name: 'sha1WithRSAEncryption', hash: 'SHA-1' },
+  '1.3.14.3.2.29': { name: 'sha1WithRSA', hash: 'SHA-1' },
+  '1.2.840.113549.1.1.14': { name: 'sha224WithRSAEncryption', hash: 'SHA-224' },
+  '1.2.840.113549.1.1.11': { name: 'sha256WithRSAEncryption', hash: 'SHA-256' },
+  '1.2.840.113549.1.1.12': { name: 'sha384WithRSAEncryption', hash: 'SHA-384' },
+  '1.2.840.113549.1.1.13': { name: 'sha512WithRSAEncryption', hash: 'SHA-512' },
+  '1.2.840.113549.1.1.10': { name: 'rsassaPss', hash: 'RSA-PSS' },
+  '1.2.840.10040.4.3': { name: 'dsa_with_SHA1', hash: 'SHA-1' },
+  '2.16.840.1.101.3.4.3.2': { name: 'dsa_with_SHA256', hash: 'SHA-256' },
+  '1.2.840.10045.4.1': { name: 'ecdsa-with-SHA1', hash: 'SHA-1' },
+  '1.2.840.10045.4.3.1': { name: 'ecdsa-with-SHA224', hash: 'SHA-224' },
+  '1.2.840.10045.4.3.2': { name: 'ecdsa-with-SHA256', hash: 'SHA-256' },
+  '1.2.840.10045.4.3.3': { name: 'ecdsa-with-SHA384', hash: 'SHA-384' },
+  '1.2.840.10045.4.3.4': { name: 'ecdsa-with-SHA512', hash: 'SHA-512' },
+  '1.3.101.112': { name: 'ED25519', hash: 'Ed25519' },
+  '1.3.101.113': { name: 'ED448', hash: 'Ed448' },
+};
+
+/** The hash a signature algorithm uses ('SHA-1', 'SHA-256', ...), or the scheme when it has no separate hash. */
+export function signatureHash(oid: string): string | undefined {
+  return SIGNATURES[oid]?.hash;
+}
+
+function oneLine(name: string): string {
+  return name.split('\n').join(', ');
+}
+
+function commonName(name: string): string | undefined {
+  const line = name.split('\n').find((part) => part.startsWith('CN='));
+  return line?.slice(3);
+}
+
+// Node quotes a name that contains ", " ('DNS:"a, b"'), so split only on separators outside quotes.
+function altNames(value: string | undefined): string[] {
+  return value ? value.split(/, (?=(?:[^"]*"[^"]*")*[^"]*$)/) : [];
+}
+
+/** Whether `issuer` signed `certificate`: by signature, not by names. */
+export function isIssuedBy(certificate: X509Certificate, issuer: X509Certificate): boolean {
+  try {
+    return certificate.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** Reads one DER certificate; undefined when Node or the DER walk cannot. */
+export function readCertificate(der: Buffer): { certificate: X509Certificate; info: CertInfo } | undefined {
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(der);
+  } catch {
+    return undefined;
+  }
+  const facts = certificateDerFacts(der);
+  if (!facts) return undefined;
+  const key = describeKey(certificate.publicKey);
+  const selfIssued = certificate.subject === certificate.issuer;
+  const info: CertInfo = {
+    subject: oneLine(certificate.subject),
+    subjectCN: commonName(certificate.subject),
+    issuer: oneLine(certificate.issuer),
+    issuerCN: commonName(certificate.issuer),
+    serial: certificate.serialNumber.toUpperCase(),
+    notBefore: facts.notBefore,
+    notAfter: facts.notAfter,
+    sha256: certificate.fingerprint256,
+    sha1: certificate.fingerprint,
+    publicKey: key.description,
+    keyType: key.keyType,
+    keyBits: key.bits,
+    signatureAlgorithm: SIGNATURES[facts.signatureOid]?.name ?? facts.signatureOid,
+    signatureOid: facts.signatureOid,
+    isCA: certificate.ca,
+    pathLength: facts.pathLength,
+    keyUsage: facts.keyUsage,
+    subjectAltNames: altNames(certificate.subjectAltName),
+    selfIssued,
+    selfSigned: selfIssued && isIssuedBy(certificate, certificate),
+  };
+  return { certificate, info };
+}

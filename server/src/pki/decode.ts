@@ -1,0 +1,65 @@
+// Bytes to PEM blocks. Any number of blocks in any order, with text before, between and after them, as
+// OpenSSL reads them; a block cut short (no END line before the next BEGIN or the end) is kept and marked.
+
+export interface PemBlock {
+  /** 1-based, in file order. */
+  readonly index: number;
+  readonly label: string;
+  /** 1-based line of the BEGIN line. */
+  readonly line: number;
+  /** The whole block, BEGIN to END, as Node's createPrivateKey wants it. */
+  readonly text: string;
+  /** RFC 1421 headers (Proc-Type, DEK-Info) of traditional encrypted keys. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The decoded body; undefined when the block has no END line or its body is not Base64. */
+  readonly der?: Buffer;
+  readonly complete: boolean;
+}
+
+const BEGIN = /-----BEGIN ([A-Z0-9 ]+)-----/g;
+const HEADER = /^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** Reads bytes as text without failing on any byte sequence (PEM is ASCII). */
+export function asText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
+export function hasPemBlock(text: string): boolean {
+  return text.includes('-----BEGIN ');
+}
+
+function decodeBody(body: string): { headers: Record<string, string>; der?: Buffer } {
+  const headers: Record<string, string> = {};
+  const lines = body.split(/\r?\n/).map((line) => line.trim());
+  let at = 0;
+  while (at < lines.length && lines[at] === '') at++;
+  for (let match = HEADER.exec(lines[at] ?? ''); match; match = HEADER.exec(lines[at] ?? '')) {
+    headers[match[1]!] = match[2]!;
+    at++;
+  }
+  const base64 = lines.slice(at).join('');
+  return { headers, der: base64 !== '' && BASE64.test(base64) ? Buffer.from(base64, 'base64') : undefined };
+}
+
+export function pemBlocks(text: string): PemBlock[] {
+  const blocks: PemBlock[] = [];
+  const begin = new RegExp(BEGIN);
+  for (let match = begin.exec(text); match; match = begin.exec(text)) {
+    const label = match[1]!;
+    const bodyStart = match.index + match[0].length;
+    const line = text.slice(0, match.index).split('\n').length;
+    const endMarker = `-----END ${label}-----`;
+    const end = text.indexOf(endMarker, bodyStart);
+    const nextBegin = text.indexOf('-----BEGIN ', bodyStart);
+    const index = blocks.length + 1;
+    if (end < 0 || (nextBegin >= 0 && nextBegin < end)) {
+      blocks.push({ index, label, line, text: text.slice(match.index, nextBegin < 0 ? undefined : nextBegin), headers: {}, complete: false });
+      continue;
+    }
+    begin.lastIndex = end + endMarker.length;
+    const { headers, der } = decodeBody(text.slice(bodyStart, end));
+    blocks.push({ index, label, line, text: text.slice(match.index, begin.lastIndex), headers, der, complete: true });
+  }
+  return blocks;
+}

@@ -1,0 +1,34 @@
+// Certificates and keys: bytes in, plain facts and findings out. No LSP, no file IO, no clock (now is given).
+//
+//   parsePki(bytes): ParsedPki
+//     Everything readable without a passphrase: PEM (any blocks, any order, text around them), DER
+//     certificate or key, or PKCS#12 (detected; its contents need the passphrase). Never throws.
+//     Depends only on the bytes: cache it by path + size + mtime.
+//   judge(parsed, role, { label, now, expiryWarningDays }): PkiFinding[]
+//     unrecognized-content, wrong-content-kind, private-key-exposed, der-encoded, cert-expired,
+//     cert-not-yet-valid, cert-expiring-soon, weak-signature, signature-not-listed, weak-key, not-a-ca,
+//     chain-order — for what the EMS uses from a file in that role.
+//   openKey(parsed, passphrase): { ok: true, key, handle, contents } | { ok: false, reason }
+//     Unlocks the first private key (PEM, DER or PKCS#12); '' counts as no passphrase. For PKCS#12,
+//     `contents` also lists its certificates, the key's own first.
+//   openKeyFinding(parsed, result, label): key-encrypted-no-passphrase, key-passphrase-wrong, or the
+//     PKCS#12 problems judge cannot see before opening; undefined when there is nothing new to say.
+//   keyMatches(parsed, keyHandle, certIndex = 0): boolean — same public key (SPKI DER), any key type.
+//   keyMismatchFinding({ parsed, label, certIndex? }, { handle, label }): key-mismatch or undefined.
+//
+// Choices:
+//   - private-key-exposed only for a CA list. A key in an identity-chain file (a cert+key bundle) is
+//     not reported: such a bundle is often named by both http_server settings, and it is never sent anywhere.
+//   - A self-signed certificate gets no signature verdict (weak-signature, signature-not-listed): TLS never
+//     verifies a trust anchor's own signature (OpenSSL skips it), so a SHA-1 root is harmless.
+//   - In the private-key role only the key is judged; certificates bundled with it are judged where the
+//     certificate setting names them.
+//   - der-encoded is about certificates; a DER key gets no finding.
+//
+// Nothing returned holds key material: keys are kept in WeakMaps behind the opaque handles, only their
+// public halves once opened, and parser exception messages are never passed on.
+export type { BlockProblem, CertInfo, ContentRole, Encoding, KeyFormat, KeyInfo, KeyType, OpenKeyFailure, OpenKeyResult, ParsedPki, PkiFinding } from './types';
+export type { KeyHandle, PkiHandle } from './handles';
+export type { JudgeOptions } from './judge';
+export { judge, keyMismatchFinding, openKeyFinding } from './judge';
+export { keyMatches, openKey, parsePki } from './parse';

@@ -1,0 +1,201 @@
+// Verdicts on a parsed file in the role its config value gives it, as findings with catalogue codes.
+// Messages name the file (label) and the certificate (subject CN), and give dates as dates.
+//
+// Choices (see index.ts): a private key next to an identity chain is not reported (a cert+key bundle named
+// by both the certificate and the private_key setting is common, and that file is never sent anywhere);
+// a self-signed certificate's own signature is not judged (TLS never checks it: OpenSSL skips it at every
+// security level), so a SHA-1 root is fine; the private-key role judges the key only, not certificates
+// bundled with it, since the certificate setting is where those are judged.
+import type { X509Certificate } from 'node:crypto';
+import { isIssuedBy, signatureHash } from './certificate';
+import { contentsOf, type KeyHandle } from './handles';
+import type { CertInfo, ContentRole, OpenKeyResult, ParsedPki, PkiFinding } from './types';
+import { keyMatches } from './parse';
+
+export interface JudgeOptions {
+  /** How messages name the file, usually its name or the path as written in the config. */
+  readonly label: string;
+  readonly now: Date;
+  readonly expiryWarningDays: number;
+}
+
+const DAY = 86_400_000;
+
+function day(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function distance(date: Date, now: Date): string {
+  const days = Math.floor(Math.abs(date.getTime() - now.getTime()) / DAY);
+  const amount = days === 1 ? '1 day' : `${days} days`;
+  if (days === 0) return 'today';
+  return date.getTime() < now.getTime() ? `${amount} ago` : `in ${amount}`;
+}
+
+function nameOf(certificate: CertInfo): string {
+  return `"${certificate.subjectCN ?? certificate.subject}"`;
+}
+
+function certificateData(certificate: CertInfo): Record<string, unknown> {
+  return { subject: certificate.subject, sha256: certificate.sha256 };
+}
+
+function unrecognized(parsed: ParsedPki, label: string): PkiFinding[] {
+  const findings: PkiFinding[] = parsed.problems.map((problem) => ({
+    code: 'unrecognized-content',
+    message: `${label}: PEM block ${problem.block} (${problem.label}, line ${problem.line}) ${problem.reason}.`,
+    data: { ...problem },
+  }));
+  if (parsed.encoding === 'unknown') {
+    const why = {
+      empty: 'holds only blank space',
+      text: 'is text without any "-----BEGIN ...-----" PEM block',
+      binary: 'is binary data that is neither a DER certificate or key nor PKCS#12',
+    }[parsed.unrecognized ?? 'binary'];
+    findings.push({ code: 'unrecognized-content', message: `${label} ${why}; expected PEM certificates or a private key.` });
+  }
+  return findings;
+}
+
+function contentKind(parsed: ParsedPki, role: ContentRole, label: string): PkiFinding[] {
+  const has = parsed.certificates.length > 0 ? 'certificates' : parsed.keys.length > 0 ? 'a private key' : undefined;
+  const others = parsed.otherBlocks.length > 0 ? `only ${[...new Set(parsed.otherBlocks)].join(', ')} PEM data` : undefined;
+  if (role === 'private-key') {
+    if (parsed.keys.length > 0 || parsed.encoding === 'pkcs12') return [];
+    const holds = has ?? others;
+    return holds ? [{ code: 'wrong-content-kind', message: `${label} holds ${holds}, not a private key.`, data: { expected: 'private-key' } }] : [];
+  }
+  const expected = role === 'ca-list' ? 'CA certificates' : 'a certificate chain';
+  if (parsed.encoding === 'pkcs12') {
+    return [{ code: 'wrong-content-kind', message: `${label} is a PKCS#12 bundle; the EMS reads ${expected} from a PEM file.`, data: { expected: role } }];
+  }
+  if (parsed.certificates.length > 0) return [];
+  const holds = has ?? others;
+  return holds ? [{ code: 'wrong-content-kind', message: `${label} holds ${holds}, not ${expected}.`, data: { expected: role } }] : [];
+}
+
+function validity(certificate: CertInfo, index: number, options: JudgeOptions): PkiFinding[] {
+  const { label, now, expiryWarningDays } = options;
+  const findings: PkiFinding[] = [];
+  const where = `Certificate ${nameOf(certificate)} in ${label}`;
+  const data = { ...certificateData(certificate), notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString() };
+  // OpenSSL's verdict: valid while notBefore <= now <= notAfter.
+  if (now.getTime() > certificate.notAfter.getTime()) {
+    findings.push({ code: 'cert-expired', certIndex: index, data,
+      message: `${where} expired on ${day(certificate.notAfter)} (${distance(certificate.notAfter, now)}).` });
+  } else if (certificate.notAfter.getTime() - now.getTime() <= expiryWarningDays * DAY) {
+    findings.push({ code: 'cert-expiring-soon', certIndex: index, data,
+      message: `${where} expires on ${day(certificate.notAfter)} (${distance(certificate.notAfter, now)}).` });
+  }
+  if (now.getTime() < certificate.notBefore.getTime()) {
+    findings.push({ code: 'cert-not-yet-valid', certIndex: index, data,
+      message: `${where} is not valid until ${day(certificate.notBefore)} (${distance(certificate.notBefore, now)}).` });
+  }
+  return findings;
+}
+
+function strength(certificate: CertInfo, index: number, label: string): PkiFinding[] {
+  const findings: PkiFinding[] = [];
+  const where = `Certificate ${nameOf(certificate)} in ${label}`;
+  const hash = signatureHash(certificate.signatureOid);
+  const data = { ...certificateData(certificate), signatureAlgorithm: certificate.signatureAlgorithm };
+  if (certificate.selfSigned) {
+    // No verdict on a self-signature: nobody verifies it.
+  } else if (hash === 'MD5' || hash === 'MD2' || hash === 'SHA-1') {
+    findings.push({ code: 'weak-signature', certIndex: index, data,
+      message: `${where} is signed with ${certificate.signatureAlgorithm}; ${hash} signatures can be forged, and OpenSSL 3 and current browsers reject such certificates.` });
+  } else if (hash !== 'SHA-256') {
+    findings.push({ code: 'signature-not-listed', certIndex: index, data,
+      message: `${where} is signed with ${certificate.signatureAlgorithm}; the EMS documents MD5, SHA-1 and SHA-256 signatures only.` });
+  }
+  const weak = certificate.keyBits !== undefined
+    && ((certificate.keyType === 'rsa' && certificate.keyBits < 2048) || (certificate.keyType === 'ec' && certificate.keyBits < 256));
+  if (weak) {
+    findings.push({ code: 'weak-key', certIndex: index, data: { ...certificateData(certificate), publicKey: certificate.publicKey },
+      message: `${where} has a weak ${certificate.publicKey} key; use RSA 2048 or more, or EC P-256 or more.` });
+  }
+  return findings;
+}
+
+/** A leaf-first order in which each certificate is signed by the next, if the file's certificates make one. */
+function chainOrder(certificates: readonly X509Certificate[]): number[] | undefined {
+  const indexes = certificates.map((_, i) => i);
+  const issuerOf = indexes.map((i) => indexes.find((j) => j !== i && isIssuedBy(certificates[i]!, certificates[j]!)));
+  for (const leaf of indexes.filter((i) => !issuerOf.includes(i))) {
+    const order = [leaf];
+    for (let next = issuerOf[leaf]; next !== undefined && !order.includes(next); next = issuerOf[next]) order.push(next);
+    if (order.length === certificates.length) return order;
+  }
+  return undefined;
+}
+
+function chain(parsed: ParsedPki, label: string): PkiFinding[] {
+  const certificates = contentsOf(parsed.handle).certificates;
+  const broken = certificates.findIndex((certificate, i) => i + 1 < certificates.length && !isIssuedBy(certificate, certificates[i + 1]!));
+  if (broken < 0) return [];
+  const info = parsed.certificates;
+  const order = chainOrder(certificates);
+  const hint = order
+    ? ` The order ${order.map((i) => nameOf(info[i]!)).join(', ')} would be right.`
+    : ' They do not form one chain.';
+  return [{
+    code: 'chain-order',
+    certIndex: broken,
+    message: `${label}: certificate ${broken + 1} (${nameOf(info[broken]!)}) is not signed by certificate ${broken + 2} (${nameOf(info[broken + 1]!)}); `
+      + `a chain starts with the server certificate and each certificate is followed by its issuer.${hint}`,
+    data: { position: broken, ...(order ? { suggestedOrder: order } : {}) },
+  }];
+}
+
+/** Judges a parsed file in its role. Every finding about one certificate carries its index. */
+export function judge(parsed: ParsedPki, role: ContentRole, options: JudgeOptions): PkiFinding[] {
+  const { label } = options;
+  const findings = [...unrecognized(parsed, label), ...contentKind(parsed, role, label)];
+  if (role === 'ca-list' && parsed.keys.length > 0) {
+    findings.push({ code: 'private-key-exposed',
+      message: `${label} is a list of trusted CA certificates but also holds a private key; move the key out and keep it private.` });
+  }
+  if (role === 'private-key') return findings;
+  if (parsed.encoding === 'der' && parsed.certificates.length > 0) {
+    findings.push({ code: 'der-encoded', certIndex: 0,
+      message: `${label} is a DER (binary) certificate; the EMS documents PEM. Convert it: openssl x509 -inform der -in ${label} -out ${label.replace(/\.(der|cer|crt)$/i, '')}.pem` });
+  }
+  parsed.certificates.forEach((certificate, index) => {
+    findings.push(...validity(certificate, index, options), ...strength(certificate, index, label));
+    if (role === 'ca-list' && !certificate.isCA) {
+      findings.push({ code: 'not-a-ca', certIndex: index, data: certificateData(certificate),
+        message: `Certificate ${nameOf(certificate)} in the CA list ${label} is not a CA; trusting a server certificate directly breaks when it is renewed, so list the CA that issued it.` });
+    }
+  });
+  if (role === 'identity-chain' && parsed.certificates.length > 1) findings.push(...chain(parsed, label));
+  return findings;
+}
+
+/** The finding for a key that openKey could not open; undefined when judge already says it or there is none. */
+export function openKeyFinding(parsed: ParsedPki, result: OpenKeyResult, label: string): PkiFinding | undefined {
+  if (result.ok) return undefined;
+  switch (result.reason) {
+    case 'encrypted-no-passphrase':
+      return { code: 'key-encrypted-no-passphrase', message: `The private key in ${label} is encrypted, and no passphrase is configured.` };
+    case 'passphrase-wrong':
+      return { code: 'key-passphrase-wrong', message: `The configured passphrase does not open the private key in ${label}.` };
+    case 'unrecognized':
+      return { code: 'unrecognized-content', message: `${label} cannot be read as PKCS#12.` };
+    case 'no-key':
+      return parsed.encoding === 'pkcs12'
+        ? { code: 'wrong-content-kind', message: `${label} is a PKCS#12 bundle without a private key.`, data: { expected: 'private-key' } }
+        : undefined;
+  }
+}
+
+/** key-mismatch when the key does not belong to the certificate at certIndex (the leaf by default). */
+export function keyMismatchFinding(
+  certificates: { parsed: ParsedPki; label: string; certIndex?: number },
+  key: { handle: KeyHandle; label: string },
+): PkiFinding | undefined {
+  const index = certificates.certIndex ?? 0;
+  const certificate = certificates.parsed.certificates[index];
+  if (!certificate || keyMatches(certificates.parsed, key.handle, index)) return undefined;
+  return { code: 'key-mismatch', certIndex: index, data: certificateData(certificate),
+    message: `The private key in ${key.label} does not belong to certificate ${nameOf(certificate)} in ${certificates.label}.` };
+}

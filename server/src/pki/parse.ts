@@ -1,0 +1,164 @@
+// parsePki: bytes to plain facts plus an opaque handle. openKey: the first private key (what OpenSSL's
+// PEM_read_PrivateKey takes), unlocked with the configured passphrase. keyMatches: does it fit a certificate.
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { firstValueLength, looksLikePkcs12 } from './asn1';
+import { readCertificate } from './certificate';
+import { asText, hasPemBlock, pemBlocks, type PemBlock } from './decode';
+import { contentsOf, KeyHandle, PkiHandle, publicKeyOf, type KeySource } from './handles';
+import { isEncryptedPkcs8, readDerKey, readPemKey, unlockKey } from './key';
+import { openPkcs12 } from './pkcs12';
+import type { BlockProblem, CertInfo, KeyFormat, KeyInfo, KeyType, OpenKeyResult, ParsedPki } from './types';
+
+const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
+
+const KEY_LABELS: Record<string, { format: KeyFormat; keyType?: KeyType }> = {
+  'PRIVATE KEY': { format: 'pkcs8' },
+  'ENCRYPTED PRIVATE KEY': { format: 'pkcs8-encrypted' },
+  'RSA PRIVATE KEY': { format: 'pkcs1', keyType: 'rsa' },
+  'EC PRIVATE KEY': { format: 'sec1', keyType: 'ec' },
+  'DSA PRIVATE KEY': { format: 'traditional', keyType: 'dsa' },
+};
+
+// Gathers what one file holds: the plain facts go into ParsedPki, the X509Certificates and key sources
+// behind its handle, index for index.
+class Collector {
+  readonly certificates: CertInfo[] = [];
+  readonly keys: KeyInfo[] = [];
+  readonly problems: BlockProblem[] = [];
+  readonly otherBlocks: string[] = [];
+  readonly x509: X509Certificate[] = [];
+  readonly keySources: KeySource[] = [];
+
+  certificate(read: { certificate: X509Certificate; info: CertInfo }): void {
+    this.certificates.push(read.info);
+    this.x509.push(read.certificate);
+  }
+
+  key(info: KeyInfo, source: KeySource): void {
+    this.keys.push(info);
+    this.keySources.push(source);
+  }
+
+  result(encoding: ParsedPki['encoding'], extra: { unrecognized?: ParsedPki['unrecognized']; pkcs12?: Buffer } = {}): ParsedPki {
+    const { certificates, keys, problems, otherBlocks } = this;
+    const handle = PkiHandle.of({ certificates: this.x509, keys: this.keySources, pkcs12: extra.pkcs12 });
+    return { encoding, ...(extra.unrecognized ? { unrecognized: extra.unrecognized } : {}), certificates, keys, problems, otherBlocks, handle };
+  }
+}
+
+function problem(block: PemBlock, reason: string): BlockProblem {
+  return { block: block.index, label: block.label, line: block.line, reason };
+}
+
+function pemCertificate(block: PemBlock, der: Buffer, into: Collector): void {
+  // A TRUSTED CERTIFICATE body is the certificate followed by OpenSSL's trust settings.
+  const length = block.label === 'TRUSTED CERTIFICATE' ? firstValueLength(der) : der.length;
+  const read = length === undefined ? undefined : readCertificate(der.subarray(0, length));
+  if (read) into.certificate(read);
+  else into.problems.push(problem(block, 'is not a valid certificate'));
+}
+
+function pemKey(block: PemBlock, der: Buffer, into: Collector): void {
+  const known = KEY_LABELS[block.label];
+  const traditionalEncrypted = /ENCRYPTED/.test(block.headers['Proc-Type'] ?? '');
+  if (known?.format === 'pkcs8-encrypted' || traditionalEncrypted) {
+    // Without the passphrase only the wrapping can be checked: Node must see a well-formed encrypted key.
+    const wellFormed = traditionalEncrypted ? block.headers['DEK-Info'] !== undefined : isEncryptedPkcs8(der);
+    const format = traditionalEncrypted ? 'traditional-encrypted' : 'pkcs8-encrypted';
+    if (wellFormed) into.key({ keyType: known?.keyType, description: 'encrypted key', encrypted: true, format }, { kind: 'pem', pem: block.text });
+    else into.problems.push(problem(block, 'is not a valid encrypted private key'));
+    return;
+  }
+  const read = readPemKey(block.text, known?.format ?? 'traditional');
+  if (read) into.key(read.info, { kind: 'open', publicKey: read.publicKey });
+  else into.problems.push(problem(block, known ? 'is not a valid private key' : 'is a private key format TLS libraries do not read'));
+}
+
+function parsePem(text: string): ParsedPki {
+  const into = new Collector();
+  for (const block of pemBlocks(text)) {
+    const isCertificate = CERTIFICATE_LABELS.has(block.label);
+    const isKey = block.label.endsWith('PRIVATE KEY');
+    if (!block.complete) into.problems.push(problem(block, `has no "-----END ${block.label}-----" line (the file looks cut short)`));
+    else if (!isCertificate && !isKey) into.otherBlocks.push(block.label);
+    else if (!block.der) into.problems.push(problem(block, 'is not valid Base64'));
+    else if (isCertificate) pemCertificate(block, block.der, into);
+    else pemKey(block, block.der, into);
+  }
+  return into.result('pem');
+}
+
+function parseDer(der: Buffer): ParsedPki | undefined {
+  const into = new Collector();
+  const certificate = readCertificate(der);
+  if (certificate) {
+    into.certificate(certificate);
+    return into.result('der');
+  }
+  if (looksLikePkcs12(der)) return into.result('pkcs12', { pkcs12: der });
+  const key = readDerKey(der);
+  if (!key) return undefined;
+  into.key(key.info, key.publicKey ? { kind: 'open', publicKey: key.publicKey } : { kind: 'der', der });
+  return into.result('der');
+}
+
+/** Reads certificates and keys from a file's bytes. Never throws: what it cannot read it reports. */
+export function parsePki(bytes: Uint8Array): ParsedPki {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = asText(buffer);
+  if (hasPemBlock(text)) return parsePem(text);
+  // A copy: the handle may keep the bytes (PKCS#12), and the caller's buffer is theirs to reuse.
+  const der = buffer[0] === 0x30 ? parseDer(Buffer.from(buffer)) : undefined;
+  if (der) return der;
+  const unrecognized = text.trim() === '' ? 'empty' : /^[\t\n\r\x20-\x7e]*$/.test(text) ? 'text' : 'binary';
+  return new Collector().result('unknown', { unrecognized });
+}
+
+/**
+ * Unlocks the file's first private key (PEM, DER or PKCS#12) with the configured passphrase. An empty
+ * passphrase counts as none. A passphrase given for an unencrypted key is ignored, as OpenSSL does.
+ */
+export function openKey(parsed: ParsedPki, passphrase: string | undefined): OpenKeyResult {
+  const contents = contentsOf(parsed.handle);
+  if (contents.pkcs12) return openPkcs12File(parsed, contents.pkcs12, passphrase);
+  const info = parsed.keys[0];
+  const source = contents.keys[0];
+  if (!info || !source) return { ok: false, reason: 'no-key' };
+  if (source.kind === 'open') return opened(parsed, info, source.publicKey);
+  if (!passphrase) return { ok: false, reason: 'encrypted-no-passphrase' };
+  const unlocked = unlockKey(source, passphrase, info);
+  return unlocked ? opened(parsed, unlocked.info, unlocked.publicKey) : { ok: false, reason: 'passphrase-wrong' };
+}
+
+function opened(parsed: ParsedPki, key: KeyInfo, publicKey: KeyObject): OpenKeyResult {
+  const keys = [key, ...parsed.keys.slice(1)];
+  return { ok: true, key, handle: KeyHandle.of(publicKey), contents: { ...parsed, keys } };
+}
+
+function openPkcs12File(parsed: ParsedPki, der: Buffer, passphrase: string | undefined): OpenKeyResult {
+  // Many PKCS#12 files use an empty password; with none configured, that is the one to try.
+  const result = openPkcs12(der, passphrase ?? '');
+  if (!result.ok && result.reason === 'passphrase-wrong' && !passphrase) return { ok: false, reason: 'encrypted-no-passphrase' };
+  if (!result.ok) return result;
+  const certificates = result.certificates;
+  if (!result.key) return { ok: false, reason: 'no-key' };
+  const handle = PkiHandle.of({ certificates: certificates.map((entry) => entry.certificate), keys: [{ kind: 'open', publicKey: result.key.publicKey }] });
+  const contents: ParsedPki = { ...parsed, certificates: certificates.map((entry) => entry.info), keys: [result.key.info], handle };
+  return { ok: true, key: result.key.info, handle: KeyHandle.of(result.key.publicKey), contents };
+}
+
+/**
+ * Whether the key belongs to the certificate at `certIndex` (default: the first, the leaf of an identity
+ * chain): their public keys, exported as SubjectPublicKeyInfo DER, are the same. Works for every key type.
+ */
+export function keyMatches(parsed: ParsedPki, key: KeyHandle, certIndex = 0): boolean {
+  const certificate = contentsOf(parsed.handle).certificates[certIndex];
+  const publicKey = publicKeyOf(key);
+  if (!certificate || !publicKey) return false;
+  const spki = (object: KeyObject): Buffer => object.export({ type: 'spki', format: 'der' });
+  try {
+    return spki(certificate.publicKey).equals(spki(publicKey));
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,100 @@
+// The plain data the pki module hands out. Nothing here holds key material: private keys stay inside the
+// module (see handles.ts), so any of these values can be logged, cached or sent over LSP as they are.
+import type { Code } from '../service/codes';
+import type { KeyHandle, PkiHandle } from './handles';
+
+/** What the config value expects the file to hold. */
+export type ContentRole = 'ca-list' | 'identity-chain' | 'private-key';
+
+export type Encoding = 'pem' | 'der' | 'pkcs12' | 'unknown';
+
+export type KeyType = 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'dsa' | 'other';
+
+export interface CertInfo {
+  /** Relative distinguished names in certificate order, e.g. "CN=Server, O=Example". */
+  readonly subject: string;
+  readonly subjectCN?: string;
+  readonly issuer: string;
+  readonly issuerCN?: string;
+  /** Upper-case hex. */
+  readonly serial: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  /** Colon-separated upper-case hex. */
+  readonly sha256: string;
+  readonly sha1: string;
+  /** 'RSA 2048', 'EC P-256', 'Ed25519'. */
+  readonly publicKey: string;
+  readonly keyType: KeyType;
+  readonly keyBits?: number;
+  /** OpenSSL's name ('sha256WithRSAEncryption', 'ecdsa-with-SHA384', 'ED25519'), or the OID when unknown. */
+  readonly signatureAlgorithm: string;
+  readonly signatureOid: string;
+  readonly isCA: boolean;
+  readonly pathLength?: number;
+  /** keyUsage bits by name ('digitalSignature', 'keyCertSign', ...); absent when the extension is. */
+  readonly keyUsage?: string[];
+  /** As OpenSSL prints them: 'DNS:localhost', 'IP Address:127.0.0.1'. */
+  readonly subjectAltNames: string[];
+  /** Subject and issuer are the same name. */
+  readonly selfIssued: boolean;
+  /** Self-issued and its signature verifies with its own key: a root. */
+  readonly selfSigned: boolean;
+}
+
+export type KeyFormat = 'pkcs8' | 'pkcs8-encrypted' | 'pkcs1' | 'sec1' | 'traditional' | 'traditional-encrypted' | 'pkcs12' | 'der';
+
+export interface KeyInfo {
+  /** Unknown while the key is locked, unless its PEM label names it ('RSA PRIVATE KEY'). */
+  readonly keyType?: KeyType;
+  /** 'RSA 2048', 'EC P-256', 'Ed25519', or 'encrypted key' while locked. */
+  readonly description: string;
+  readonly encrypted: boolean;
+  readonly format: KeyFormat;
+}
+
+/** A PEM block that should hold a certificate or key but does not parse (numbered from 1, lines from 1). */
+export interface BlockProblem {
+  readonly block: number;
+  readonly label: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface PkiFinding {
+  readonly code: Code;
+  readonly message: string;
+  /** Index into ParsedPki.certificates when the finding is about one certificate. */
+  readonly certIndex?: number;
+  readonly data?: Record<string, unknown>;
+}
+
+/** Everything found in one file, read without a passphrase. Depends only on the bytes, so cache it freely. */
+export interface ParsedPki {
+  /** 'pem' when the file has at least one BEGIN line; 'unknown' when it is neither PEM, DER nor PKCS#12. */
+  readonly encoding: Encoding;
+  /** Why an 'unknown' file is not recognized. */
+  readonly unrecognized?: 'empty' | 'text' | 'binary';
+  /** In file order. Those inside a PKCS#12 file appear only once it is opened (openKey). */
+  readonly certificates: readonly CertInfo[];
+  /** In file order; encrypted keys are listed locked. Empty for PKCS#12 until opened. */
+  readonly keys: readonly KeyInfo[];
+  /** PEM blocks that should be certificates or keys and do not parse. */
+  readonly problems: readonly BlockProblem[];
+  /** Labels of well-formed PEM blocks that are neither, e.g. 'CERTIFICATE REQUEST' (OpenSSL skips them). */
+  readonly otherBlocks: readonly string[];
+  /** Opaque: pass the whole ParsedPki back to openKey and keyMatches. */
+  readonly handle: PkiHandle;
+}
+
+export type OpenKeyFailure = 'no-key' | 'encrypted-no-passphrase' | 'passphrase-wrong' | 'unrecognized';
+
+export type OpenKeyResult =
+  | {
+      readonly ok: true;
+      readonly key: KeyInfo;
+      readonly handle: KeyHandle;
+      /** The file's contents with the key unlocked; for PKCS#12, also its certificates (the key's own first). */
+      readonly contents: ParsedPki;
+    }
+  | { readonly ok: false; readonly reason: OpenKeyFailure };

@@ -1,0 +1,89 @@
+// The diagnostic catalogue: every code the product can report, with its default severity.
+// The names and defaults are the contract (../shared/design/contract.md); docs/diagnostics.md describes each.
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+export type Level = Severity | 'off';
+export type Category = 'syntax' | 'shape' | 'policy' | 'files' | 'contents';
+
+export interface CodeInfo {
+  readonly category: Category;
+  readonly severity: Severity;
+  /** One line for SARIF rules and the catalogue. */
+  readonly summary: string;
+}
+
+export const CODES = {
+  // Syntax
+  'json-syntax': { category: 'syntax', severity: 'error', summary: 'The file is not valid JSON; the EMS falls back to config.json.booted.' },
+  'json-comment': { category: 'syntax', severity: 'error', summary: 'A comment; the EMS reads strict JSON.' },
+  'json-trailing-comma': { category: 'syntax', severity: 'error', summary: 'A trailing comma in an object or array.' },
+  'json-invalid-escape': { category: 'syntax', severity: 'error', summary: 'A backslash escape JSON does not allow, usually a Windows path.' },
+  'suspicious-escape': { category: 'syntax', severity: 'warning', summary: 'A legal escape (\\t, \\n, \\r, \\b, \\f) that is almost surely a Windows path separator.' },
+  'duplicate-key': { category: 'syntax', severity: 'warning', summary: 'The same key twice in one object.' },
+  'top-level-not-object': { category: 'syntax', severity: 'error', summary: 'The document is not a JSON object.' },
+  // Shape
+  'unknown-property': { category: 'shape', severity: 'warning', summary: 'A key the EMS does not read.' },
+  'non-canonical-case': { category: 'shape', severity: 'information', summary: 'A key that matches a known one only when case is ignored.' },
+  'wrong-type': { category: 'shape', severity: 'error', summary: 'A value of the wrong JSON type.' },
+  'invalid-value': { category: 'shape', severity: 'error', summary: 'A value outside the allowed values, range or pattern.' },
+  'missing-required': { category: 'shape', severity: 'error', summary: 'A key the EMS cannot start without.' },
+  'missing-companion': { category: 'shape', severity: 'error', summary: 'A key that needs another key beside it.' },
+  'whitespace-in-value': { category: 'shape', severity: 'warning', summary: 'Leading or trailing blanks in a path or enumerated value.' },
+  'removed-property': { category: 'shape', severity: 'warning', summary: 'A key or value the target EMS version no longer reads.' },
+  'unsupported-in-version': { category: 'shape', severity: 'warning', summary: 'A key or form the target EMS version does not read yet.' },
+  'no-effect': { category: 'shape', severity: 'information', summary: 'A setting that the rest of the file makes inert.' },
+  'inconsistent-values': { category: 'shape', severity: 'warning', summary: 'Values that contradict each other.' },
+  'localhost-ipv6': { category: 'shape', severity: 'information', summary: 'http_server.host "localhost" resolves to ::1; the LSR connects over IPv4.' },
+  'not-an-ems-config': { category: 'shape', severity: 'hint', summary: 'A JSON document with none of the EMS top-level keys.' },
+  // Security policy
+  'validation-disabled': { category: 'policy', severity: 'warning', summary: 'certificates.validate is false.' },
+  'self-signed-allowed': { category: 'policy', severity: 'warning', summary: 'certificates.allow_self_signed is true.' },
+  'ws-encryption-disabled': { category: 'policy', severity: 'warning', summary: 'ws_connection.encryption is "none".' },
+  'http-server-ssl-disabled': { category: 'policy', severity: 'warning', summary: 'http_server.ssl is false.' },
+  'http-server-auth-disabled': { category: 'policy', severity: 'warning', summary: 'http_server.authenticate is false.' },
+  'hostname-validation-disabled': { category: 'policy', severity: 'warning', summary: 'certificates.disable_hostname_validation is true.' },
+  'fips-unsupported': { category: 'policy', severity: 'warning', summary: 'fips.enabled is true for an EMS release without FIPS support.' },
+  'plaintext-secret': { category: 'policy', severity: 'information', summary: 'A secret in clear text for an EMS that does not encrypt it itself.' },
+  'encrypted-value-malformed': { category: 'policy', severity: 'error', summary: 'An AES: value whose body is not Base64 of whole 16-byte blocks.' },
+  'weak-cipher-suite': { category: 'policy', severity: 'warning', summary: 'cipher_suite enables aNULL, eNULL, EXPORT, RC4, MD5 or DES ciphers.' },
+  // Files
+  'relative-path': { category: 'files', severity: 'information', summary: 'A relative path; the EMS resolves it against its working directory.' },
+  'path-not-checkable': { category: 'files', severity: 'information', summary: 'A path for another operating system.' },
+  'file-not-found': { category: 'files', severity: 'error', summary: 'Nothing at the resolved path.' },
+  'file-unreadable': { category: 'files', severity: 'error', summary: 'The file cannot be read (permission or I/O error).' },
+  'not-a-regular-file': { category: 'files', severity: 'error', summary: 'A folder, FIFO, socket or device where a file belongs.' },
+  'file-too-large': { category: 'files', severity: 'error', summary: 'Larger than any certificate or key file could be.' },
+  'file-empty': { category: 'files', severity: 'error', summary: 'The file is empty.' },
+  // Contents
+  'unrecognized-content': { category: 'contents', severity: 'error', summary: 'Neither PEM nor DER certificates or keys, nor PKCS#12.' },
+  'wrong-content-kind': { category: 'contents', severity: 'error', summary: 'A key where certificates belong, or certificates where a key belongs.' },
+  'private-key-exposed': { category: 'contents', severity: 'error', summary: 'A private key inside a file meant for certificates only.' },
+  'der-encoded': { category: 'contents', severity: 'warning', summary: 'A DER certificate where the EMS documents PEM.' },
+  'cert-expired': { category: 'contents', severity: 'error', summary: 'A certificate past its notAfter date.' },
+  'cert-not-yet-valid': { category: 'contents', severity: 'error', summary: 'A certificate before its notBefore date.' },
+  'cert-expiring-soon': { category: 'contents', severity: 'warning', summary: 'A certificate that expires within the warning window.' },
+  'weak-signature': { category: 'contents', severity: 'warning', summary: 'A certificate signed with MD5 or SHA-1.' },
+  'signature-not-listed': { category: 'contents', severity: 'information', summary: 'A signature algorithm outside MD5, SHA-1 and SHA-256, the ones the EMS documents.' },
+  'weak-key': { category: 'contents', severity: 'warning', summary: 'RSA under 2048 bits or EC under 256 bits.' },
+  'not-a-ca': { category: 'contents', severity: 'warning', summary: 'A certificate in a CA list that is not a CA.' },
+  'chain-order': { category: 'contents', severity: 'error', summary: 'An identity chain not leaf first, each certificate issued by the next.' },
+  'key-mismatch': { category: 'contents', severity: 'error', summary: 'The private key does not belong to the certificate.' },
+  'key-encrypted-no-passphrase': { category: 'contents', severity: 'error', summary: 'An encrypted key with no passphrase configured.' },
+  'key-passphrase-wrong': { category: 'contents', severity: 'error', summary: 'The configured passphrase does not open the key.' },
+  'key-unencrypted': { category: 'contents', severity: 'warning', summary: 'An HTTP server private key without a passphrase.' },
+  'passphrase-unverifiable': { category: 'contents', severity: 'information', summary: 'The passphrase is stored encrypted, so it cannot be tried.' },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof CODES;
+
+export const ALL_CODES = Object.keys(CODES) as Code[];
+
+export function isCode(value: string): value is Code {
+  return Object.prototype.hasOwnProperty.call(CODES, value);
+}
+
+export const LEVELS: readonly Level[] = ['off', 'hint', 'information', 'warning', 'error'];
+
+export function isLevel(value: string): value is Level {
+  return (LEVELS as readonly string[]).includes(value);
+}

@@ -1,0 +1,122 @@
+// The parsed document: jsonc-parser's tree plus what every check needs — positions, JSON pointers,
+// and case-insensitive property lookup (the EMS's cJSON looks keys up ignoring case).
+import { type Node, type ParseError, parseTree } from 'jsonc-parser';
+import type { Position, Range } from './types';
+
+/** cJSON's default nesting limit; deeper documents are refused before the recursive parser sees them. */
+export const MAX_DEPTH = 1000;
+
+/** Offsets to LSP positions for one text. */
+export interface TextIndex {
+  readonly text: string;
+  positionAt(offset: number): Position;
+  rangeOf(offset: number, length: number): Range;
+}
+
+export interface Model extends TextIndex {
+  /** undefined when the text holds no value at all, or nests deeper than MAX_DEPTH. */
+  readonly root: Node | undefined;
+  readonly parseErrors: readonly ParseError[];
+}
+
+export function indexText(text: string): TextIndex {
+  let lineStarts: number[] | undefined;
+  const positionAt = (offset: number): Position => {
+    lineStarts ??= computeLineStarts(text);
+    offset = Math.max(0, Math.min(offset, text.length));
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: offset - lineStarts[low]! };
+  };
+  return { text, positionAt, rangeOf: (offset, length) => ({ start: positionAt(offset), end: positionAt(offset + length) }) };
+}
+
+export function parseModel(index: TextIndex, tooDeep: boolean): Model {
+  const parseErrors: ParseError[] = [];
+  // Comments and trailing commas are reported by the syntax check with their own codes; parse past them
+  // so that the rest of the file is still checked.
+  const root = tooDeep ? undefined : parseTree(index.text, parseErrors, { allowTrailingComma: true, disallowComments: false });
+  return { ...index, root, parseErrors };
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13 /* \r */) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    } else if (ch === 10 /* \n */) {
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+/** RFC 6901 pointer from path segments. */
+export function pointerOf(segments: readonly (string | number)[]): string {
+  return segments.reduce<string>(childPointer, '');
+}
+
+/** The pointer of a child: built once per value while walking, so it must be cheap. */
+export function childPointer(parent: string, segment: string | number): string {
+  if (typeof segment === 'number') return `${parent}/${segment}`;
+  return `${parent}/${segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment}`;
+}
+
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export interface PropertyNodes {
+  readonly key: string;
+  readonly keyNode: Node;
+  readonly valueNode: Node | undefined;
+  readonly property: Node;
+}
+
+export function propertiesOf(object: Node): PropertyNodes[] {
+  const result: PropertyNodes[] = [];
+  for (const property of object.children ?? []) {
+    const keyNode = property.children?.[0];
+    if (!keyNode || typeof keyNode.value !== 'string') continue;
+    result.push({ key: keyNode.value, keyNode, valueNode: property.children?.[1], property });
+  }
+  return result;
+}
+
+/** The EMS reads the first occurrence of a key, ignoring case. */
+export function findProperty(object: Node | undefined, key: string): PropertyNodes | undefined {
+  if (object?.type !== 'object') return undefined;
+  const wanted = key.toLowerCase();
+  return propertiesOf(object).find((p) => p.key.toLowerCase() === wanted);
+}
+
+/** Follows a path of keys (ignoring case) and array indexes from a node. */
+export function nodeAt(node: Node | undefined, path: readonly (string | number)[]): Node | undefined {
+  for (const segment of path) {
+    if (!node) return undefined;
+    if (typeof segment === 'number') node = node.type === 'array' ? node.children?.[segment] : undefined;
+    else node = findProperty(node, segment)?.valueNode;
+  }
+  return node;
+}
+
+export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
+
+export function jsonTypeOf(node: Node): JsonType {
+  if (node.type === 'number') return Number.isInteger(node.value) ? 'integer' : 'number';
+  return node.type === 'property' ? 'null' : node.type;
+}
+
+/** The value of a scalar node, or undefined for objects and arrays. */
+export function scalarValue(node: Node | undefined): string | number | boolean | null | undefined {
+  if (!node || node.type === 'object' || node.type === 'array' || node.type === 'property') return undefined;
+  return node.value as string | number | boolean | null;
+}

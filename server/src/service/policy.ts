@@ -1,0 +1,95 @@
+// Security-policy findings, driven by the schema's annotations on each visited value: x-ems-when rules
+// (the insecure settings the EMS itself warns about, and version facts about values), secrets, cipher lists.
+import type { FindingSink } from './findings';
+import { scalarValue } from './model';
+import { replaceFix, type Visit } from './shape';
+import { atLeast, before, formatVersion, type Version } from './version';
+
+export function checkPolicy(visits: readonly Visit[], version: Version, sink: FindingSink): void {
+  for (const visit of visits) {
+    const { schema, node, pointer } = visit;
+    const value = scalarValue(node);
+    for (const rule of schema['x-ems-when'] ?? []) {
+      if (value !== rule.equals || !atLeast(version, rule.since) || (rule.until && !before(version, rule.until))) continue;
+      const message = rule.message.replace('{version}', formatVersion(version));
+      const data = rule.fix === undefined ? undefined
+        : { replacement: rule.fix, fixes: [replaceFix(sink, node, JSON.stringify(rule.fix), `Change to ${JSON.stringify(rule.fix)}`, true)] };
+      sink.add(rule.code, message, node, pointer, data);
+    }
+    if (schema['x-ems-secret'] && typeof value === 'string' && value !== '') checkSecret(visit, value, version, sink);
+    if (schema['x-ems-format'] === 'openssl-cipher-list' && typeof value === 'string') {
+      const weak = weakCipherClasses(value);
+      if (weak.length) {
+        sink.add('weak-cipher-suite', `cipher_suite enables ${weak.join(', ')} ciphers; exclude them (e.g. ${weak.map((w) => `!${w}`).join(':')}).`, node, pointer, { weak });
+      }
+    }
+  }
+}
+
+const AES_BODY = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** The first release that encrypts secrets itself on first start. */
+const SELF_ENCRYPTING = '5.4.8';
+
+// Messages name the key, never the value: secrets must not reach the Problems panel, a log or a CI report.
+function checkSecret(visit: Visit, value: string, version: Version, sink: FindingSink): void {
+  const name = visit.key ?? 'This secret';
+  if (value.startsWith('AES:')) {
+    const body = value.slice(4);
+    const bytes = AES_BODY.test(body) ? Buffer.from(body, 'base64').length : -1;
+    if (bytes <= 0 || bytes % 16 !== 0) {
+      const why = bytes < 0 ? 'is not Base64' : `decodes to ${bytes} bytes, not a whole number of 16-byte AES blocks`;
+      sink.add('encrypted-value-malformed', `${name} starts with AES: but its body ${why}; the EMS cannot decrypt it ("Input length (without AES:) must be a multiple of 16 bytes"). Encrypt the value again with wsems -encrypt.`,
+        visit.node, visit.pointer);
+    }
+  } else if (before(version, SELF_ENCRYPTING)) {
+    sink.add('plaintext-secret', `${name} is in clear text; EMS ${formatVersion(version)} does not encrypt it (5.4.8 and later do, on first start). Encrypt it with wsems -encrypt.`,
+      visit.node, visit.pointer);
+  }
+}
+
+type WeakClass = 'aNULL' | 'eNULL' | 'EXPORT' | 'RC4' | 'MD5' | 'DES' | '3DES';
+
+/** The weak classes an OpenSSL cipher string leaves enabled, following its `!`, `-` and `+` semantics. */
+export function weakCipherClasses(list: string): WeakClass[] {
+  const enabled = new Set<WeakClass>();
+  const banned = new Set<WeakClass>();
+  for (const raw of list.split(/[:, ]+/).filter(Boolean)) {
+    const op = /^[!+-]/.test(raw) ? raw[0] : '';
+    const classes = classesOf(op ? raw.slice(1) : raw);
+    for (const c of classes) {
+      if (op === '!') { banned.add(c); enabled.delete(c); }
+      else if (op === '-') enabled.delete(c);
+      else if (op === '' && !banned.has(c)) enabled.add(c);
+    }
+  }
+  const order: WeakClass[] = ['aNULL', 'eNULL', 'EXPORT', 'RC4', 'MD5', 'DES', '3DES'];
+  return order.filter((c) => enabled.has(c));
+}
+
+function classesOf(token: string): WeakClass[] {
+  const upper = token.toUpperCase();
+  switch (upper) {
+    // ALL is every suite but eNULL; COMPLEMENTOFALL adds eNULL. DEFAULT leaves the choice to the library.
+    case 'ALL': return ['aNULL', 'EXPORT', 'RC4', 'MD5', 'DES', '3DES'];
+    case 'COMPLEMENTOFALL': return ['eNULL'];
+    case 'ANULL': case 'ADH': case 'AECDH': return ['aNULL'];
+    case 'ENULL': case 'NULL': return ['eNULL'];
+    case 'EXP': case 'EXPORT': case 'EXPORT40': case 'EXPORT56': return ['EXPORT'];
+    case 'LOW': case 'DES': return ['DES'];
+    case '3DES': return ['3DES'];
+    case 'RC4': return ['RC4'];
+    case 'MD5': return ['MD5'];
+  }
+  // A single suite by name, or a combination such as kRSA+RC4.
+  const found = new Set<WeakClass>();
+  for (const part of upper.split('+')) {
+    if (part.startsWith('EXP')) found.add('EXPORT');
+    if (part.includes('RC4')) found.add('RC4');
+    if (part.endsWith('-MD5') || part === 'MD5') found.add('MD5');
+    if (part.includes('DES-CBC3') || part.includes('3DES')) found.add('3DES');
+    else if (/(^|-)DES(-|$)|DES-CBC-/.test(part)) found.add('DES');
+    if (part.startsWith('ADH-') || part.startsWith('AECDH-')) found.add('aNULL');
+    if (part.includes('NULL-') || part.endsWith('-NULL')) found.add('eNULL');
+  }
+  return [...found];
+}

@@ -1,0 +1,128 @@
+// Typed access to schemas/ems-config.schema.json — the one source of property facts. Checks, hovers and
+// completion ask this module; none of them keeps its own list of keys, defaults or versions.
+import rawSchema from '../../../schemas/ems-config.schema.json';
+import type { Code } from './codes';
+import type { JsonType } from './model';
+
+/** What a file named by a config value must hold. */
+export type FileRole = 'ca-list' | 'identity-chain' | 'private-key';
+
+export interface FileAnnotation {
+  holds: FileRole;
+  /** Sibling key holding the passphrase of this key file. */
+  passphrase?: string;
+  /** Sibling key naming the certificate this key belongs to. */
+  certificate?: string;
+  /** Code to raise when this key has no passphrase. */
+  unencryptedCode?: Code;
+}
+
+export interface WhenRule {
+  equals: string | number | boolean;
+  code: Code;
+  message: string;
+  /** The value a quick fix writes. */
+  fix?: string | number | boolean;
+  since?: string;
+  until?: string;
+}
+
+export interface CompanionRule {
+  if: string;
+  equals?: string | number | boolean;
+  requires: string[];
+  since?: string;
+  message?: string;
+}
+
+export interface SchemaNode {
+  type?: JsonType | JsonType[];
+  anyOf?: SchemaNode[];
+  enum?: (string | number | boolean)[];
+  default?: unknown;
+  examples?: unknown[];
+  description?: string;
+  markdownDescription?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  minItems?: number;
+  minProperties?: number;
+  maxProperties?: number;
+  pattern?: string;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: boolean | SchemaNode;
+  required?: string[];
+  items?: SchemaNode;
+  'x-ems-since'?: string;
+  'x-ems-removed'?: string;
+  'x-ems-removedHint'?: string;
+  'x-ems-file'?: FileAnnotation;
+  'x-ems-secret'?: boolean;
+  'x-ems-when'?: WhenRule[];
+  'x-ems-companions'?: CompanionRule[];
+  'x-ems-unknown'?: { message: string; suggest?: string };
+  'x-ems-severity'?: 'error' | 'warning' | 'information' | 'hint';
+  'x-ems-patternMessage'?: string;
+  'x-ems-format'?: 'openssl-cipher-list';
+}
+
+export const ROOT_SCHEMA = rawSchema as unknown as SchemaNode;
+
+export interface PropertyMatch {
+  schema: SchemaNode;
+  /** The key as the schema spells it. */
+  canonical: string;
+  /** The document spells it differently (case only). */
+  caseDiffers: boolean;
+}
+
+/** The schema of a key in an object, matching case-insensitively as the EMS does. */
+export function propertySchema(object: SchemaNode, key: string): PropertyMatch | undefined {
+  const properties = object.properties ?? {};
+  const exact = properties[key];
+  if (exact) return { schema: exact, canonical: key, caseDiffers: false };
+  const lower = key.toLowerCase();
+  for (const [canonical, schema] of Object.entries(properties)) {
+    if (canonical.toLowerCase() === lower) return { schema, canonical, caseDiffers: true };
+  }
+  if (typeof object.additionalProperties === 'object') return { schema: object.additionalProperties, canonical: key, caseDiffers: false };
+  return undefined;
+}
+
+export function allowedTypes(schema: SchemaNode): JsonType[] {
+  if (schema.anyOf) return schema.anyOf.flatMap(allowedTypes);
+  if (schema.type === undefined) return [];
+  return Array.isArray(schema.type) ? schema.type : [schema.type];
+}
+
+export function typeMatches(allowed: JsonType, actual: JsonType): boolean {
+  return allowed === actual || (allowed === 'number' && actual === 'integer');
+}
+
+/** For a value of the given type, the alternative of an anyOf that applies (or the schema itself). */
+export function alternativeFor(schema: SchemaNode, actual: JsonType): SchemaNode | undefined {
+  if (!schema.anyOf) return allowedTypes(schema).some((t) => typeMatches(t, actual)) ? schema : undefined;
+  return schema.anyOf.find((alt) => allowedTypes(alt).some((t) => typeMatches(t, actual)));
+}
+
+/** The schema at a path of keys and indexes (canonical or not), or undefined outside the schema. */
+export function schemaAt(path: readonly (string | number)[]): SchemaNode | undefined {
+  let schema: SchemaNode | undefined = ROOT_SCHEMA;
+  for (const segment of path) {
+    if (!schema) return undefined;
+    if (typeof segment === 'number') schema = (schema.items ?? schema.anyOf?.find((a) => a.items)?.items);
+    else schema = propertySchema(schema, segment)?.schema;
+  }
+  return schema;
+}
+
+/** The documented default of a number setting, for checks that compare values with defaults. */
+export function defaultNumber(path: readonly string[]): number | undefined {
+  const value = schemaAt(path)?.default;
+  return typeof value === 'number' ? value : undefined;
+}
+
+export function topLevelKeys(): string[] {
+  return Object.keys(ROOT_SCHEMA.properties ?? {});
+}

@@ -1,0 +1,265 @@
+// Shape findings: the document against the schema, the way the EMS reads it — keys matched ignoring case,
+// the first of two equal keys wins, and what a key means depends on the target release. A generic JSON
+// Schema validator gets each of those wrong (it would call `appkey` unknown and `appKey` missing), so this
+// walker reads the few schema keywords the EMS schema uses and reports with the contract's codes.
+// It also records every value it visited with its schema: the policy, relation and file checks work on that.
+import type { Node } from 'jsonc-parser';
+import type { FindingSink } from './findings';
+import { childPointer, type JsonType, jsonTypeOf, propertiesOf } from './model';
+import {
+  allowedTypes, alternativeFor, propertySchema, ROOT_SCHEMA, type SchemaNode, topLevelKeys,
+} from './schema';
+import { removeProperty } from './syntax';
+import type { Fix } from './types';
+import { atLeast, before, formatVersion, type Version } from './version';
+
+export interface Visit {
+  node: Node;
+  /** The schema alternative that applies to this value's type. */
+  schema: SchemaNode;
+  pointer: string;
+  /** The key as the schema spells it (for array items: undefined). */
+  key?: string;
+  keyNode?: Node;
+}
+
+export interface ShapeResult {
+  visits: Visit[];
+  /** The document is JSON but not an EMS config: no further checks. */
+  notEms: boolean;
+}
+
+export function checkShape(root: Node, version: Version, sink: FindingSink): ShapeResult {
+  const visits: Visit[] = [];
+  if (root.type !== 'object') {
+    sink.add('top-level-not-object', `The document is ${article(jsonTypeOf(root))}; the EMS needs a JSON object ("Error parsing JSON - top level type must be 'Object'").`,
+      root, '');
+    return { visits, notEms: true };
+  }
+  const known = new Set(topLevelKeys().map((k) => k.toLowerCase()));
+  if (!propertiesOf(root).some((p) => known.has(p.key.toLowerCase()))) {
+    sink.add('not-an-ems-config', 'This JSON has none of the EMS top-level keys (ws_servers, appKey, certificates, …), so it is not checked as an EMS config.',
+      { offset: root.offset, length: 1 }, '');
+    return { visits, notEms: true };
+  }
+  new Walker(version, sink, visits).value(root, ROOT_SCHEMA, '');
+  return { visits, notEms: false };
+}
+
+class Walker {
+  constructor(private readonly version: Version, private readonly sink: FindingSink, private readonly visits: Visit[]) {}
+
+  value(node: Node, schema: SchemaNode, pointer: string, key?: string, keyNode?: Node): void {
+    const actual = jsonTypeOf(node);
+    const alternative = alternativeFor(schema, actual);
+    if (!alternative) {
+      if (allowedTypes(schema).length) this.wrongType(node, schema, actual, pointer, key);
+      return;
+    }
+    const visit: Visit = { node, schema: alternative, pointer };
+    if (key !== undefined) visit.key = key;
+    if (keyNode) visit.keyNode = keyNode;
+    this.visits.push(visit);
+    if (alternative !== schema && before(this.version, alternative['x-ems-since'])) {
+      this.sink.add('unsupported-in-version',
+        `${key ?? 'This value'} as ${article(actual)} is read from EMS ${alternative['x-ems-since']}; EMS ${formatVersion(this.version)} needs ${describeOther(schema, alternative)}.`,
+        node, pointer, arrayFix(this.sink, node, alternative, schema), alternative['x-ems-severity']);
+    }
+    this.constraints(node, alternative, pointer, key);
+    if (node.type === 'object') this.object(node, alternative, pointer);
+    else if (node.type === 'array' && alternative.items) {
+      node.children?.forEach((item, index) => this.value(item, alternative.items!, childPointer(pointer, index)));
+    }
+  }
+
+  private object(node: Node, schema: SchemaNode, objectPointer: string): void {
+    const present = new Set<string>();
+    const properties = propertiesOf(node);
+    for (const { key, keyNode, valueNode, property } of properties) {
+      const lower = key.toLowerCase();
+      if (present.has(lower)) continue; // a later duplicate: the EMS never reads it (duplicate-key says so)
+      present.add(lower);
+      const pointer = childPointer(objectPointer, key);
+      const match = propertySchema(schema, key);
+      const unknown = match?.schema['x-ems-unknown'];
+      if (!match || unknown) {
+        this.unknownProperty(node, schema, property, keyNode, key, pointer, unknown);
+        continue;
+      }
+      if (match.caseDiffers) {
+        this.sink.add('non-canonical-case', `"${key}" is spelled "${match.canonical}" in the EMS documentation; the EMS ignores case, but other tools may not.`,
+          keyNode, pointer, { canonical: match.canonical, fixes: [renameFix(this.sink, keyNode, match.canonical, true)] });
+      }
+      const removed = match.schema['x-ems-removed'];
+      const since = match.schema['x-ems-since'];
+      if (removed && atLeast(this.version, removed)) {
+        const hint = match.schema['x-ems-removedHint'];
+        this.sink.add('removed-property', `${match.canonical} is not read since EMS ${removed}${hint ? `: ${hint}` : ''}.`, keyNode, pointer,
+          { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property)] }] });
+      } else if (since && before(this.version, since)) {
+        this.sink.add('unsupported-in-version', `${match.canonical} is read from EMS ${since}; EMS ${formatVersion(this.version)} ignores it.`, keyNode, pointer,
+          { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property)] }] });
+      }
+      if (valueNode) this.value(valueNode, match.schema, pointer, match.canonical, keyNode);
+    }
+    for (const required of schema.required ?? []) {
+      if (present.has(required.toLowerCase())) continue;
+      const where = objectPointer === '' ? { offset: node.offset, length: 1 } : node;
+      this.sink.add('missing-required', `"${required}" is required here: ${requiredWhy(required)}.`, where, objectPointer, { missing: required });
+    }
+  }
+
+  private unknownProperty(object: Node, schema: SchemaNode, property: Node, keyNode: Node, key: string, pointer: string,
+    unknown: { message: string; suggest?: string } | undefined): void {
+    const present = new Set(propertiesOf(object).map((p) => p.key.toLowerCase()));
+    const suggestion = unknown?.suggest ?? nearestKey(key, Object.keys(schema.properties ?? {}).filter((k) => !present.has(k.toLowerCase()) && !schema.properties?.[k]?.['x-ems-unknown']));
+    const fixes: Fix[] = [];
+    if (suggestion && !present.has(suggestion.toLowerCase())) fixes.push(renameFix(this.sink, keyNode, suggestion, true));
+    fixes.push({ title: `Remove "${key}"`, edits: [removeProperty(this.sink, object, property)] });
+    const where = pointer.split('/').slice(0, -1).join('/') || 'the top level';
+    const message = unknown
+      ? `${unknown.message}.`
+      : `The EMS does not read "${key}" in ${where}${suggestion ? `; did you mean "${suggestion}"?` : '.'}`;
+    const data: Record<string, unknown> = { fixes };
+    if (suggestion) data['suggestion'] = suggestion;
+    this.sink.add('unknown-property', message, keyNode, pointer, data);
+  }
+
+  private wrongType(node: Node, schema: SchemaNode, actual: JsonType, pointer: string, key: string | undefined): void {
+    const expected = [...new Set(allowedTypes(schema).map((t) => (t === 'integer' ? 'whole number' : t)))];
+    const fix = convertFix(this.sink, node, allowedTypes(schema));
+    this.sink.add('wrong-type', `${key ?? 'This value'} must be ${expected.map(article).join(' or ')}, not ${article(actual)}${typeHint(node, expected)}.`,
+      node, pointer, fix ? { replacement: fix.edits[0]!.newText, fixes: [fix] } : undefined);
+  }
+
+  private constraints(node: Node, schema: SchemaNode, pointer: string, key: string | undefined): void {
+    const name = key ?? 'This value';
+    const value = node.value as unknown;
+    if (typeof value === 'string') {
+      const trimmed = value.trim();
+      const enumValues = schema.enum?.filter((e): e is string => typeof e === 'string');
+      const isPathOrEnum = !!schema['x-ems-file'] || !!enumValues;
+      if (trimmed !== value && isPathOrEnum && (!enumValues || enumValues.includes(trimmed))) {
+        this.sink.add('whitespace-in-value', `${name} has ${value.startsWith(trimmed) ? 'trailing' : 'leading'} blanks: the EMS reads "${value}" as it is.`,
+          node, pointer, { replacement: trimmed, fixes: [replaceFix(this.sink, node, JSON.stringify(trimmed), 'Trim the blanks', true)] });
+        return;
+      }
+      if (enumValues && !enumValues.includes(value)) {
+        const close = enumValues.find((e) => e.toLowerCase() === trimmed.toLowerCase());
+        this.sink.add('invalid-value', `${name} is "${value}"; the EMS knows ${enumValues.map((e) => `"${e}"`).join(', ')}.`, node, pointer,
+          close ? { replacement: close, fixes: [replaceFix(this.sink, node, JSON.stringify(close), `Change to "${close}"`, true)] } : undefined);
+        return;
+      }
+      if (schema.minLength !== undefined && value.length < schema.minLength) {
+        this.sink.add('invalid-value', `${name} must not be empty.`, node, pointer);
+      } else if (schema.pattern && !new RegExp(schema.pattern).test(value)) {
+        this.sink.add('invalid-value', `${name}: ${schema['x-ems-patternMessage'] ?? `does not match ${schema.pattern}`}.`, node, pointer);
+      }
+    } else if (typeof value === 'number') {
+      if (schema.minimum !== undefined && value < schema.minimum) {
+        this.sink.add('invalid-value', `${name} is ${value}; the smallest value the EMS accepts is ${schema.minimum}.`, node, pointer);
+      } else if (schema.maximum !== undefined && value > schema.maximum) {
+        this.sink.add('invalid-value', `${name} is ${value}; the largest value the EMS accepts is ${schema.maximum}.`, node, pointer);
+      }
+    } else if (node.type === 'array' && schema.minItems !== undefined && (node.children?.length ?? 0) < schema.minItems) {
+      this.sink.add('invalid-value', `${name} must not be empty.`, node, pointer);
+    } else if (node.type === 'object') {
+      const count = node.children?.length ?? 0;
+      if ((schema.minProperties !== undefined && count < schema.minProperties) || (schema.maxProperties !== undefined && count > schema.maxProperties)) {
+        this.sink.add('invalid-value', `${name} must hold exactly one "name": "path" pair.`, node, pointer);
+      }
+    }
+  }
+}
+
+function requiredWhy(key: string): string {
+  switch (key) {
+    case 'ws_servers': return 'the EMS refuses to start without it ("ws_servers array MUST be specified in config file")';
+    case 'appKey': return 'the EMS cannot authenticate with ThingWorx without it';
+    case 'host': case 'port': return 'the EMS needs both host and port of the ThingWorx server';
+    case 'name': return 'an auto_bind entry names the Thing it binds';
+    default: return 'the EMS cannot do without it';
+  }
+}
+
+/** The closest known key, comparing without case, dashes and underscores. */
+export function nearestKey(key: string, candidates: string[]): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_\s]/g, '');
+  const wanted = norm(key);
+  let best: { key: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(wanted, norm(candidate));
+    if (!best || distance < best.distance) best = { key: candidate, distance };
+  }
+  const limit = wanted.length > 12 ? 3 : 2;
+  return best && best.distance <= limit ? best.key : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 3) return 99;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function article(type: string): string {
+  const word = type === 'integer' ? 'whole number' : type;
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+function typeHint(node: Node, expected: string[]): string {
+  if (node.type === 'string' && (expected.includes('boolean') || expected.includes('number') || expected.includes('whole number'))) {
+    return ' (write it without quotes)';
+  }
+  return '';
+}
+
+function describeOther(schema: SchemaNode, used: SchemaNode): string {
+  const other = schema.anyOf?.find((a) => a !== used);
+  return other ? allowedTypes(other).map(article).join(' or ') : 'another form';
+}
+
+export function replaceFix(sink: FindingSink, node: Node, newText: string, title: string, preferred = false): Fix {
+  const fix: Fix = { title, edits: [{ range: sink.range(node), newText }] };
+  if (preferred) fix.preferred = true;
+  return fix;
+}
+
+function renameFix(sink: FindingSink, keyNode: Node, to: string, preferred: boolean): Fix {
+  return replaceFix(sink, keyNode, JSON.stringify(to), `Change to "${to}"`, preferred);
+}
+
+/** A literal of the wanted type that means what the user wrote: "true" → true, "443" → 443, {…} → [{…}]. */
+function convertFix(sink: FindingSink, node: Node, wanted: JsonType[]): Fix | undefined {
+  const value = node.value as unknown;
+  const text = sink.model.text.slice(node.offset, node.offset + node.length);
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (wanted.includes('boolean') && /^(true|false)$/i.test(trimmed)) return replaceFix(sink, node, trimmed.toLowerCase(), `Change to ${trimmed.toLowerCase()}`, true);
+    if ((wanted.includes('integer') || wanted.includes('number')) && /^-?\d+(\.\d+)?$/.test(trimmed)) {
+      const n = Number(trimmed);
+      if (wanted.includes('number') || Number.isInteger(n)) return replaceFix(sink, node, String(n), `Change to ${n}`, true);
+    }
+    if (wanted.includes('array')) return replaceFix(sink, node, `[${text}]`, 'Wrap in an array', true);
+  } else if ((typeof value === 'number' || typeof value === 'boolean') && wanted.includes('string')) {
+    return replaceFix(sink, node, JSON.stringify(String(value)), `Change to "${value}"`, true);
+  } else if (node.type === 'object' && wanted.includes('array')) {
+    return replaceFix(sink, node, `[${text}]`, 'Wrap in an array', true);
+  }
+  return undefined;
+}
+
+/** cert_chain as a string before 5.4.0: the fix wraps it in an array. */
+function arrayFix(sink: FindingSink, node: Node, used: SchemaNode, schema: SchemaNode) {
+  const other = schema.anyOf?.find((a) => a !== used);
+  if (node.type !== 'string' || !other || !allowedTypes(other).includes('array')) return undefined;
+  const text = sink.model.text.slice(node.offset, node.offset + node.length);
+  return { fixes: [replaceFix(sink, node, `[${text}]`, 'Wrap in an array', true)] };
+}
+

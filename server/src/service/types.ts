@@ -1,0 +1,62 @@
+// Plain data at the service boundary: what a check is given and what it reports.
+// LSP-shaped positions (0-based line and UTF-16 character) so adapters pass them through unchanged.
+import type { Code, Level, Severity } from './codes';
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface Edit {
+  range: Range;
+  newText: string;
+}
+
+/** A quick fix computed when the finding is made, so that code actions never re-parse. */
+export interface Fix {
+  title: string;
+  edits: Edit[];
+  /** The fix a user most likely wants (VS Code's isPreferred, applied by "auto fix"). */
+  preferred?: boolean;
+  /** After applying, select this range (e.g. a placeholder value to overwrite). */
+  select?: Range;
+}
+
+export interface FindingData {
+  fixes?: Fix[];
+  [key: string]: unknown;
+}
+
+export interface Finding {
+  code: Code;
+  severity: Severity;
+  message: string;
+  /** RFC 6901 pointer to the value the finding is about ('' = the whole document). */
+  pointer: string;
+  range: Range;
+  data?: FindingData;
+}
+
+export interface Settings {
+  /** EMS release the config is meant for, x.y.z. */
+  emsVersion: string;
+  /** Folder that relative paths resolve against; '' = derive from the config's location. */
+  homeDirectory: string;
+  expiryWarningDays: number;
+  /** Per-code severity overrides; 'off' hides the code. */
+  severity: Partial<Record<string, Level>>;
+}
+
+export const DEFAULT_EMS_VERSION = '5.5.0';
+
+export const DEFAULT_SETTINGS: Settings = {
+  emsVersion: DEFAULT_EMS_VERSION,
+  homeDirectory: '',
+  expiryWarningDays: 30,
+  severity: {},
+};

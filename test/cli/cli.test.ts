@@ -1,0 +1,139 @@
+// The built `ems-config` command, run as a CI pipeline would: formats, exit codes, folder search.
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { config, REPO_ROOT } from '../helpers/service';
+
+const CLI = path.join(REPO_ROOT, 'server', 'out', 'cli.js');
+const work = mkdtempSync(path.join(tmpdir(), 'ems-cli-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** An EMS home: <home>/etc/config.json. */
+function home(name: string, text: string): string {
+  const dir = path.join(work, name);
+  mkdirSync(path.join(dir, 'etc'), { recursive: true });
+  writeFileSync(path.join(dir, 'etc', 'config.json'), text);
+  return dir;
+}
+
+const clean = home('clean', config());
+const insecure = home('insecure', config({ certificates: { validate: false } }));
+const broken = home('broken', '{ "ws_servers": [], // comment\n "appKey": "x", }');
+
+describe('ems-config check', () => {
+  test('text: compiler-style lines and a summary; exit 0 without errors', () => {
+    const { code, stdout } = run('check', path.join(insecure, 'etc', 'config.json'));
+    assert.equal(code, 0);
+    const lines = stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, new RegExp(`^${path.join(insecure, 'etc', 'config.json').replace(/[.]/g, '\\.')}:\\d+:\\d+ warning validation-disabled `));
+    assert.equal(lines.at(-1), '1 file checked: 0 errors, 1 warning, 0 information, 0 hints');
+    assert.ok(!stdout.includes('\x1b['), 'no colour when not on a terminal');
+  });
+
+  test('exit 1 when a finding is an error', () => {
+    const { code, stdout } = run('check', path.join(broken, 'etc', 'config.json'));
+    assert.equal(code, 1);
+    assert.match(stdout, /error json-comment/);
+    assert.match(stdout, /error json-trailing-comma/);
+  });
+
+  test('--severity turns an error off, and the exit status follows', () => {
+    const result = run('check', '--severity', 'json-comment=off', '--severity', 'json-trailing-comma=warning', '--severity', 'invalid-value=off', path.join(broken, 'etc', 'config.json'));
+    assert.doesNotMatch(result.stdout, /json-comment/);
+    assert.match(result.stdout, /warning json-trailing-comma/);
+    assert.equal(result.code, 0, result.stdout);
+  });
+
+  test('--format json: the contract shape with pointers and 0-based ranges', () => {
+    const { code, stdout } = run('check', '--format', 'json', path.join(insecure, 'etc', 'config.json'));
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    assert.equal(report.version, 1);
+    assert.deepEqual(report.summary, { files: 1, errors: 0, warnings: 1, information: 0, hints: 0 });
+    assert.equal(report.files[0].path, path.join(insecure, 'etc', 'config.json'));
+    assert.equal(report.files[0].home, insecure);
+    const [d] = report.files[0].diagnostics;
+    assert.deepEqual(Object.keys(d), ['code', 'severity', 'message', 'pointer', 'range']);
+    assert.equal(d.pointer, '/certificates/validate');
+    const line = config({ certificates: { validate: false } }).split('\n').findIndex((l) => l.includes('"validate"'));
+    assert.equal(d.range.start.line, line);
+  });
+
+  test('--format sarif: SARIF 2.1.0, one rule per code, results with 1-based regions', () => {
+    const { stdout } = run('check', '--format', 'sarif', path.join(insecure, 'etc', 'config.json'));
+    const sarif = JSON.parse(stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const { rules } = sarif.runs[0].tool.driver;
+    assert.equal(new Set(rules.map((r: { id: string }) => r.id)).size, rules.length);
+    assert.ok(rules.some((r: { id: string }) => r.id === 'key-mismatch'));
+    const [result] = sarif.runs[0].results;
+    assert.equal(result.ruleId, 'validation-disabled');
+    assert.equal(rules[result.ruleIndex].id, 'validation-disabled');
+    assert.equal(result.level, 'warning');
+    assert.match(result.locations[0].physicalLocation.artifactLocation.uri, /^file:\/\/.*\/insecure\/etc\/config\.json$/);
+    assert.ok(result.locations[0].physicalLocation.region.startLine >= 1);
+  });
+
+  test('a folder is searched for **/etc/config.json', () => {
+    const { code, stdout } = run('check', '--format', 'json', work);
+    const paths = JSON.parse(stdout).files.map((f: { path: string }) => path.relative(work, f.path));
+    assert.deepEqual(paths, ['broken/etc/config.json', 'clean/etc/config.json', 'insecure/etc/config.json']);
+    assert.equal(code, 1);
+  });
+
+  test('--ems-version changes the version findings', () => {
+    const legacy = home('legacy', config({ http_server: { use_default_certificate: false, ssl: false } }));
+    const file = path.join(legacy, 'etc', 'config.json');
+    assert.doesNotMatch(run('check', '--ems-version', '5.4.4', file).stdout, /removed-property/);
+    assert.match(run('check', '--ems-version', '5.4.5', file).stdout, /removed-property/);
+  });
+
+  test('a path that cannot be read: exit 2, the others still reported', () => {
+    const { code, stdout, stderr } = run('check', path.join(work, 'missing.json'), path.join(clean, 'etc', 'config.json'));
+    assert.equal(code, 2);
+    assert.match(stderr, /missing\.json: no such file or folder/);
+    assert.match(stdout, /1 file checked/);
+  });
+
+  test('paths that cannot be read as a config: exit 2 with the reason', () => {
+    const loop = path.join(work, 'loop.json');
+    symlinkSync(loop, loop);
+    const fifo = path.join(work, 'fifo.json');
+    spawnSync('mkfifo', [fifo]);
+    const { code, stderr } = run('check', loop, fifo, path.join(work, 'missing.json', 'config.json'));
+    assert.equal(code, 2);
+    assert.match(stderr, /loop\.json: symbolic link loop/);
+    assert.match(stderr, /fifo\.json: not a regular file/);
+    assert.match(stderr, /missing\.json\/config\.json: no such file or folder/);
+  });
+
+  test('a folder without any etc/config.json: exit 2', () => {
+    const empty = path.join(work, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const { code, stderr } = run('check', empty);
+    assert.equal(code, 2);
+    assert.match(stderr, /no etc\/config\.json/);
+  });
+
+  test('bad usage: exit 2 with a reason', () => {
+    for (const args of [['check'], ['lint', 'x'], ['check', '--format', 'xml', 'x'], ['check', '--severity', 'nope=off', 'x'], ['check', '--ems-version', 'latest', 'x'], ['check', '--now', 'yesterday', 'x'], ['check', '--frobnicate', 'x']]) {
+      const { code, stderr } = run(...args);
+      assert.equal(code, 2, args.join(' '));
+      assert.match(stderr, /^ems-config: /, args.join(' '));
+    }
+  });
+
+  test('--help documents every flag', () => {
+    const { code, stdout } = run('--help');
+    assert.equal(code, 0);
+    for (const flag of ['--home', '--ems-version', '--now', '--expiry-warning-days', '--severity', '--format']) assert.ok(stdout.includes(flag), flag);
+  });
+});

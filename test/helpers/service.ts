@@ -1,7 +1,9 @@
 // Test helpers at the service boundary: check a text, build configs, apply fixes.
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
+import { NOW } from './pki';
 import type { Finding, Settings } from '../../server/src/service/types';
 
 /** Tests run from out/test/helpers: the repository is three folders up. */
@@ -18,7 +20,7 @@ export function config(groups: Record<string, unknown> = {}): string {
   return JSON.stringify({ ...BASE, ...groups }, null, 2);
 }
 
-const service = createEmsService();
+const service = createEmsService({ fs: nodeFileSystem, now: () => NOW });
 
 export async function check(text: string, settings: Partial<Settings> = {}, file?: string): Promise<Finding[]> {
   const request = { text, settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {}, ...settings } };

@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { nodeFileSystem } from '../node/fileSystem';
 import { createEmsService } from '../service';
 import { parseArgs, USAGE, type CheckArgs } from './args';
 import { findConfigs } from './discover';
@@ -31,7 +32,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 }
 
 async function check(args: CheckArgs, io: Io): Promise<number> {
-  const service = createEmsService();
+  const now = args.now;
+  const service = createEmsService({ fs: nodeFileSystem, now: () => now ?? new Date() });
   const reports: FileReport[] = [];
   let unreadable = false;
   const fail = (message: string) => { unreadable = true; io.stderr(`ems-config: ${message}\n`); };

@@ -4,6 +4,7 @@ import {
   type Connection, DidChangeConfigurationNotification, type InitializeResult, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { nodeFileSystem } from '../node/fileSystem';
 import { createEmsService } from '../service';
 import { normalizeSettings } from '../service/settings';
 import type { Settings } from '../service/types';
@@ -14,7 +15,7 @@ const DEBOUNCE_MS = 150;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const service = createEmsService();
+  const service = createEmsService({ fs: nodeFileSystem, now: () => new Date() });
   const pending = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
   let pullConfiguration = false;

@@ -1,8 +1,12 @@
 // The service façade: everything the adapters (LSP server, CLI) call. No LSP imports; no IO but through ports.
 import { checkDocument } from './check';
 import { CODES } from './codes';
+import { checkFiles, type FileReference } from './files';
+import { FindingSink } from './findings';
 import { emsHome } from './home';
 import type { TextIndex } from './model';
+import { PkiCache } from './pkiCache';
+import type { ServicePorts } from './ports';
 import { applySeverity, normalizeSettings } from './settings';
 import type { Finding, Settings } from './types';
 import { parseVersion } from './version';
@@ -10,7 +14,7 @@ import { parseVersion } from './version';
 export interface CheckRequest {
   text: string;
   /** Absolute file-system path of the config, when it has one (derives the EMS home). */
-  path?: string;
+  path?: string | undefined;
   settings: Settings;
   /** Offset of the first byte that was not UTF-8, when the text was decoded from a file. */
   invalidUtf8At?: number | undefined;
@@ -20,24 +24,27 @@ export interface CheckResult {
   findings: Finding[];
   /** The EMS home relative paths were resolved against. */
   home: string | undefined;
+  /** Every value that names a file or folder, with what was found there. */
+  files: FileReference[];
 }
 
 export interface EmsService {
   check(request: CheckRequest): Promise<CheckResult>;
 }
 
-export function createEmsService(): EmsService {
+export function createEmsService(ports: ServicePorts): EmsService {
+  const cache = new PkiCache();
   return {
     async check(request) {
       const settings = normalizeSettings(request.settings);
       const version = parseVersion(settings.emsVersion)!;
       const document = checkDocument(request.text, version);
-      const findings = document.findings;
-      if (request.invalidUtf8At !== undefined) {
-        findings.push(encodingFinding(document.model, request.invalidUtf8At));
-      }
+      const sink = new FindingSink(document.model);
+      if (request.invalidUtf8At !== undefined) sink.findings.push(encodingFinding(document.model, request.invalidUtf8At));
       const home = emsHome(request.path, settings.homeDirectory);
-      return { findings: sortFindings(applySeverity(findings, settings.severity)), home };
+      const files = await checkFiles(document.visits, { home, version, settings, now: ports.now(), fs: ports.fs, cache, sink });
+      const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
+      return { findings: sortFindings(findings), home, files };
     },
   };
 }
@@ -53,5 +60,6 @@ function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-export { normalizeSettings };
+export type { FileReference } from './files';
+export type { FileSystemPort, ServicePorts } from './ports';
 export type { Finding, Settings };

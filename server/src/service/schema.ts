@@ -65,6 +65,7 @@ export interface SchemaNode {
   'x-ems-severity'?: 'error' | 'warning' | 'information' | 'hint';
   'x-ems-patternMessage'?: string;
   'x-ems-format'?: 'openssl-cipher-list';
+  'x-ems-directory'?: boolean;
 }
 
 export const ROOT_SCHEMA = rawSchema as unknown as SchemaNode;

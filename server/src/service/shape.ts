@@ -4,6 +4,7 @@
 // walker reads the few schema keywords the EMS schema uses and reports with the contract's codes.
 // It also records every value it visited with its schema: the policy, relation and file checks work on that.
 import type { Node } from 'jsonc-parser';
+import { editDistance } from './distance';
 import type { FindingSink } from './findings';
 import { childPointer, type JsonType, jsonTypeOf, propertiesOf } from './model';
 import {
@@ -188,24 +189,13 @@ export function nearestKey(key: string, candidates: string[]): string | undefine
   const wanted = norm(key);
   let best: { key: string; distance: number } | undefined;
   for (const candidate of candidates) {
-    const distance = editDistance(wanted, norm(candidate));
+    const normalized = norm(candidate);
+    if (Math.abs(normalized.length - wanted.length) > 3) continue;
+    const distance = editDistance(wanted, normalized);
     if (!best || distance < best.distance) best = { key: candidate, distance };
   }
   const limit = wanted.length > 12 ? 3 : 2;
   return best && best.distance <= limit ? best.key : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 function article(type: string): string {

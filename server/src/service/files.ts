@@ -1,0 +1,246 @@
+// Files a config names: which values are files comes from the schema (x-ems-file, x-ems-directory); each is
+// resolved against the EMS home, stat-ed, read within a bound, parsed and judged in the role the schema
+// gives it. Findings sit on the value that names the file. The facts stay with the result, for hovers,
+// the certificate report and the watchers the LSP server asks the client for.
+import * as path from 'node:path';
+import type { Node } from 'jsonc-parser';
+import { judge, keyMismatchFinding, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../pki';
+import { editDistance } from './distance';
+import type { FindingSink } from './findings';
+import { childPointer, findProperty } from './model';
+import type { PkiCache } from './pkiCache';
+import { type FileStat, FsError, type FileSystemPort } from './ports';
+import type { FileRole } from './schema';
+import { replaceFix, type Visit } from './shape';
+import type { Fix, Settings } from './types';
+import { atLeast, before, formatVersion, type Version } from './version';
+
+/** No certificate or key file comes near this; anything larger is not one. */
+export const MAX_PKI_FILE_BYTES = 1024 * 1024;
+const PKI_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.key', '.p8', '.p12', '.pfx', '.ca-bundle', '.chain']);
+
+export type FileStatus = 'ok' | 'not-checkable' | 'unresolved' | 'not-found' | 'unreadable' | 'not-regular' | 'too-large' | 'empty';
+
+/** One value that names a file, with what was found there. */
+export interface FileReference {
+  pointer: string;
+  /** The value as written. */
+  value: string;
+  role: FileRole | 'directory';
+  /** Absolute path, when the value could be resolved on this machine. */
+  resolved?: string;
+  /** The home a relative value was resolved against. */
+  home?: string;
+  status: FileStatus;
+  parsed?: ParsedPki;
+  /** For key files: the key as opened (or locked), and whether it belongs to its certificate. */
+  key?: KeyInfo;
+  keyMatchesCertificate?: boolean;
+}
+
+export interface FilesContext {
+  home: string | undefined;
+  version: Version;
+  settings: Settings;
+  now: Date;
+  fs: FileSystemPort;
+  cache: PkiCache;
+  sink: FindingSink;
+}
+
+export async function checkFiles(visits: readonly Visit[], context: FilesContext): Promise<FileReference[]> {
+  const targets = visits.filter((v) => v.node.type === 'string' && (v.schema['x-ems-file'] || v.schema['x-ems-directory']));
+  const references = await Promise.all(targets.map((visit) => resolveAndRead(visit, context)));
+  const byPointer = new Map(references.map((r) => [r.pointer, r]));
+  // Certificates first: a key is matched against the certificate its sibling setting names.
+  for (const [i, reference] of references.entries()) {
+    const visit = targets[i]!;
+    if (reference.parsed && reference.role !== 'private-key' && reference.role !== 'directory') {
+      report(context, visit.node, reference.pointer, judge(reference.parsed, reference.role, judgeOptions(reference, context)));
+    }
+  }
+  for (const [i, reference] of references.entries()) {
+    if (reference.role === 'private-key' && reference.parsed) checkKey(targets[i]!, reference, byPointer, context);
+  }
+  return references;
+}
+
+async function resolveAndRead(visit: Visit, context: FilesContext): Promise<FileReference> {
+  const { sink, fs } = context;
+  const value = String(visit.node.value);
+  const annotation = visit.schema['x-ems-file'];
+  const reference: FileReference = { pointer: visit.pointer, value, role: annotation?.holds ?? 'directory', status: 'unresolved' };
+  const written = value.trim();
+  if (!written) return reference;
+  if (isForeignPath(written, fs.platform)) {
+    reference.status = 'not-checkable';
+    if (reference.role === 'directory') return reference; // nothing would be read from it anyway
+    sink.add('path-not-checkable', `${written} is a ${fs.platform === 'posix' ? 'Windows' : 'POSIX'} path; it cannot be checked on this machine.`, visit.node, visit.pointer);
+    return reference;
+  }
+  const hostPath = fs.platform === 'win32' ? path.win32 : path.posix;
+  if (!hostPath.isAbsolute(written)) {
+    if (!context.home) {
+      sink.add('relative-path', `${written} is relative, and this document has no location to resolve it against; the EMS resolves it against its working directory. Use an absolute path.`, visit.node, visit.pointer);
+      return reference;
+    }
+    reference.home = context.home;
+    reference.resolved = hostPath.resolve(context.home, written);
+    sink.add('relative-path', `${written} is relative: checked as ${reference.resolved} (against the EMS home ${context.home}), but the EMS resolves it against its working directory, which differs when it runs as a service. Use an absolute path.`,
+      visit.node, visit.pointer, { resolved: reference.resolved, fixes: [replaceFix(sink, visit.node, JSON.stringify(reference.resolved), 'Use the absolute path')] });
+  } else {
+    reference.resolved = hostPath.normalize(written);
+  }
+  if (reference.role === 'directory') return reference;
+  await readPki(visit, reference, context);
+  return reference;
+}
+
+async function readPki(visit: Visit, reference: FileReference, context: FilesContext): Promise<void> {
+  const { sink, fs } = context;
+  const file = reference.resolved!;
+  let stat: FileStat;
+  try {
+    stat = await fs.stat(file);
+  } catch (error) {
+    await fileError(visit, reference, error, context);
+    return;
+  }
+  if (stat.kind !== 'file') {
+    reference.status = 'not-regular';
+    sink.add('not-a-regular-file', `${file} is ${stat.kind === 'directory' ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; the EMS needs a ${describeRole(reference.role)} file here.`, visit.node, visit.pointer);
+    return;
+  }
+  if (stat.size === 0) {
+    reference.status = 'empty';
+    sink.add('file-empty', `${file} is empty; the EMS needs a ${describeRole(reference.role)} here.`, visit.node, visit.pointer);
+    return;
+  }
+  if (stat.size > MAX_PKI_FILE_BYTES) {
+    reference.status = 'too-large';
+    sink.add('file-too-large', `${file} is ${stat.size.toLocaleString('en-US')} bytes, larger than any certificate or key file (at most ${MAX_PKI_FILE_BYTES.toLocaleString('en-US')}); not read.`, visit.node, visit.pointer);
+    return;
+  }
+  try {
+    reference.parsed = await context.cache.parsed(file, stat, () => fs.readFile(file, MAX_PKI_FILE_BYTES));
+    reference.status = 'ok';
+  } catch (error) {
+    await fileError(visit, reference, error, context);
+  }
+}
+
+async function fileError(visit: Visit, reference: FileReference, error: unknown, context: FilesContext): Promise<void> {
+  const { sink } = context;
+  const file = reference.resolved!;
+  const kind = error instanceof FsError ? error.kind : 'io';
+  switch (kind) {
+    case 'not-found': {
+      reference.status = 'not-found';
+      const similar = await similarFiles(file, context.fs);
+      const fixes: Fix[] = similar.map((name, i) => {
+        const replacement = replaceBasename(reference.value.trim(), name);
+        return { ...replaceFix(sink, visit.node, JSON.stringify(replacement), `Change to "${replacement}"`), ...(i === 0 ? { preferred: true } : {}) };
+      });
+      const hint = similar.length ? ` Similar files there: ${similar.join(', ')}.` : '';
+      sink.add('file-not-found', `${file} does not exist; the EMS will fail to load this ${describeRole(reference.role)}.${hint}`, visit.node, visit.pointer,
+        { similar, fixes });
+      return;
+    }
+    case 'not-regular':
+      reference.status = 'not-regular';
+      sink.add('not-a-regular-file', `${file} is not a regular file; the EMS needs a ${describeRole(reference.role)} file here.`, visit.node, visit.pointer);
+      return;
+    case 'too-large':
+      reference.status = 'too-large';
+      sink.add('file-too-large', `${file} grew past ${MAX_PKI_FILE_BYTES.toLocaleString('en-US')} bytes while it was read; no certificate or key file is that large.`, visit.node, visit.pointer);
+      return;
+    default:
+      reference.status = 'unreadable';
+      sink.add('file-unreadable', `${file} cannot be read: ${error instanceof Error ? error.message : 'I/O error'}.`, visit.node, visit.pointer);
+  }
+}
+
+function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string, FileReference>, context: FilesContext): void {
+  const { sink } = context;
+  const annotation = visit.schema['x-ems-file']!;
+  const parsed = reference.parsed!;
+  const label = path.basename(reference.resolved!);
+  const kindFindings = judge(parsed, 'private-key', judgeOptions(reference, context));
+  report(context, visit.node, reference.pointer, kindFindings);
+  if (kindFindings.some((f) => f.code === 'unrecognized-content' || f.code === 'wrong-content-kind')) return;
+  const parent = visit.pointer.slice(0, visit.pointer.lastIndexOf('/'));
+  const passphraseValue = annotation.passphrase ? sibling(visit, annotation.passphrase)?.valueNode?.value : undefined;
+  const passphrase = typeof passphraseValue === 'string' && passphraseValue !== '' ? passphraseValue : undefined;
+  const locked = parsed.encoding === 'pkcs12' || parsed.keys.some((k) => k.encrypted);
+  reference.key = parsed.keys[0];
+  if (passphrase?.startsWith('AES:') && locked) {
+    sink.add('passphrase-unverifiable', `The passphrase for ${label} is stored encrypted (AES:…), so it cannot be tried here; the key's match with its certificate is not checked either.`,
+      visit.node, visit.pointer);
+    return;
+  }
+  // An AES: passphrase cannot be tried: an unencrypted key still opens without one.
+  const usable = passphrase?.startsWith('AES:') ? undefined : passphrase;
+  const opened: OpenKeyResult = context.cache.opened(parsed, usable, () => openKey(parsed, usable));
+  const openFinding = openKeyFinding(parsed, opened, label);
+  if (openFinding) {
+    const hint = openFinding.code === 'key-passphrase-wrong' && atLeast(context.version, '5.4.8')
+      ? ' (If the EMS has already encrypted this passphrase itself, as 5.4.8 and later do on first start, it cannot be tried here.)' : '';
+    report(context, visit.node, reference.pointer, [{ ...openFinding, message: openFinding.message + hint }]);
+    return;
+  }
+  if (!opened.ok) return;
+  reference.key = opened.key;
+  if (annotation.unencryptedCode && !opened.key.encrypted) {
+    // 5.4.0 refuses an unencrypted HTTP server key outright; later releases are not documented to.
+    const refused = atLeast(context.version, '5.4.0') && before(context.version, '5.4.5');
+    sink.add(annotation.unencryptedCode, `The private key in ${label} is not encrypted${refused ? `: EMS ${formatVersion(context.version)} refuses it ("Unencrypted private keys are not supported. Passphrase must be specified.")` : '; anyone who can read the file has the server\'s identity'}. Encrypt it and set ${annotation.passphrase ?? 'a passphrase'}.`,
+      visit.node, visit.pointer, undefined, refused ? 'error' : undefined);
+  }
+  const certificateKey = annotation.certificate ? sibling(visit, annotation.certificate)?.key : undefined;
+  const certificatePointer = certificateKey !== undefined ? childPointer(parent, certificateKey) : undefined;
+  const certificate = certificatePointer ? byPointer.get(certificatePointer) : undefined;
+  if (certificate?.parsed?.certificates.length) {
+    const mismatch = keyMismatchFinding({ parsed: certificate.parsed, label: path.basename(certificate.resolved!) }, { handle: opened.handle, label });
+    reference.keyMatchesCertificate = !mismatch;
+    if (mismatch) report(context, visit.node, reference.pointer, [mismatch]);
+  }
+}
+
+function report(context: FilesContext, node: Node, pointer: string, findings: readonly PkiFinding[]): void {
+  for (const finding of findings) context.sink.add(finding.code, finding.message, node, pointer, finding.data);
+}
+
+function judgeOptions(reference: FileReference, context: FilesContext) {
+  return { label: path.basename(reference.resolved!), now: context.now, expiryWarningDays: context.settings.expiryWarningDays };
+}
+
+/** A sibling key of the value (matched ignoring case, as the EMS does). */
+function sibling(visit: Visit, key: string) {
+  return findProperty(visit.node.parent?.parent, key);
+}
+
+function isForeignPath(value: string, platform: FileSystemPort['platform']): boolean {
+  const windows = /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\\\');
+  return platform === 'posix' ? windows : value.startsWith('/');
+}
+
+function describeRole(role: FileReference['role']): string {
+  return { 'ca-list': 'CA certificate list', 'identity-chain': 'certificate', 'private-key': 'private key', directory: 'folder' }[role];
+}
+
+/** Up to three certificate or key files beside the missing one whose names are closest to it. */
+async function similarFiles(file: string, fs: FileSystemPort): Promise<string[]> {
+  const wanted = path.basename(file).toLowerCase();
+  const names = (await fs.readDirectory(path.dirname(file))).filter((name) => PKI_EXTENSIONS.has(path.extname(name).toLowerCase()));
+  return names
+    .map((name) => ({ name, distance: editDistance(wanted, name.toLowerCase()) }))
+    .filter(({ distance }) => distance <= Math.max(3, Math.floor(wanted.length / 2)))
+    .sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+    .slice(0, 3)
+    .map(({ name }) => name);
+}
+
+function replaceBasename(value: string, name: string): string {
+  const cut = Math.max(value.lastIndexOf('/'), value.lastIndexOf('\\'));
+  return value.slice(0, cut + 1) + name;
+}

@@ -1,0 +1,33 @@
+// The outside world as the service sees it. Adapters pass real implementations (server/src/node/);
+// tests pass their own. Nothing in the service touches fs, the clock or the network directly.
+
+export interface FileStat {
+  kind: 'file' | 'directory' | 'other';
+  size: number;
+  mtimeMs: number;
+}
+
+export type FsErrorKind = 'not-found' | 'permission' | 'loop' | 'not-regular' | 'too-large' | 'io';
+
+export class FsError extends Error {
+  constructor(readonly kind: FsErrorKind, message: string) {
+    super(message);
+  }
+}
+
+export interface FileSystemPort {
+  /** Path semantics of the host: a Windows path cannot be checked elsewhere, nor a POSIX one on Windows. */
+  readonly platform: 'posix' | 'win32';
+  /** Follows symbolic links. Rejects with FsError. */
+  stat(path: string): Promise<FileStat>;
+  /** A regular file of at most maxBytes, never blocking on FIFOs or devices. Rejects with FsError. */
+  readFile(path: string, maxBytes: number): Promise<Uint8Array>;
+  /** Names in a folder; [] when it cannot be listed. */
+  readDirectory(path: string): Promise<string[]>;
+}
+
+export interface ServicePorts {
+  fs: FileSystemPort;
+  /** The instant certificates are judged at (the CLI's --now, a test's fixed date). */
+  now: () => Date;
+}

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   type Connection, DidChangeConfigurationNotification, type InitializeResult, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
+import { FileWatches } from './watches';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../node/fileSystem';
 import { createEmsService } from '../service';
@@ -19,10 +20,15 @@ export function startServer(connection: Connection): void {
   const pending = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
   let pullConfiguration = false;
+  let watches: FileWatches | undefined;
   let pushedSettings: Settings = normalizeSettings(undefined);
 
   connection.onInitialize((params): InitializeResult => {
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    // Certificates often live outside the workspace: ask the client to watch each file we read, as VS Code's
+    // Markdown server does. Without that capability every check re-stats the files anyway.
+    const watching = params.capabilities.workspace?.didChangeWatchedFiles;
+    if (watching?.dynamicRegistration && watching.relativePatternSupport) watches = new FileWatches(connection);
     // A standalone client without workspace/configuration passes settings here instead.
     const options = params.initializationOptions as { settings?: unknown } | undefined;
     pushedSettings = normalizeSettings(options?.settings ?? options);
@@ -56,6 +62,7 @@ export function startServer(connection: Connection): void {
     const result = await service.check({ text: document.getText(), path: fsPath(document.uri), settings });
     // A newer edit or a close while we checked: its own check publishes.
     if (documents.get(document.uri)?.version !== version) return;
+    watches?.set(document.uri, result.files.flatMap((f) => (f.resolved && f.role !== 'directory' ? [f.resolved] : [])));
     await connection.sendDiagnostics({ uri: document.uri, version, diagnostics: result.findings.map(toDiagnostic) });
   };
 
@@ -73,6 +80,7 @@ export function startServer(connection: Connection): void {
     clearTimeout(pending.get(event.document.uri));
     pending.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
+    watches?.set(event.document.uri, []);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
@@ -82,6 +90,10 @@ export function startServer(connection: Connection): void {
       const pushed = (change.settings as { emsConfig?: unknown } | null)?.emsConfig;
       if (pushed !== undefined) pushedSettings = normalizeSettings(pushed);
     }
+    for (const document of documents.all()) schedule(document, 0);
+  });
+
+  connection.onDidChangeWatchedFiles(() => {
     for (const document of documents.all()) schedule(document, 0);
   });
 

@@ -1,0 +1,124 @@
+// The bundled language server as a separate process over stdio, as VS Code and other editors run it.
+import * as assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, describe, test } from 'node:test';
+import { CodeActionRequest, type Diagnostic, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { PKI_DIR } from '../helpers/pki';
+import { startClient, type TestClient } from '../helpers/lsp';
+import { config } from '../helpers/service';
+
+const home = mkdtempSync(path.join(tmpdir(), 'ems-lsp-'));
+after(() => rmSync(home, { recursive: true, force: true }));
+mkdirSync(path.join(home, 'etc', 'certs'), { recursive: true });
+const configUri = pathToFileURL(path.join(home, 'etc', 'config.json')).href;
+const codes = (diagnostics: Diagnostic[]) => diagnostics.map((d) => d.code);
+
+const FULL = { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } } };
+
+async function open(client: TestClient, uri: string, text: string, languageId = 'ems-config') {
+  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+}
+
+describe('language server over stdio', () => {
+  test('diagnostics after didOpen, updated after didChange, cleared on close', async () => {
+    const client = await startClient(FULL);
+    try {
+      await open(client, configUri, config({ resourse: '/Thingworx/WS' }));
+      const first = await client.diagnostics(configUri, (d) => d.length > 0);
+      assert.deepEqual(codes(first), ['unknown-property']);
+      assert.equal(first[0]!.source, 'ems-config');
+      assert.equal((first[0]!.data as { pointer: string }).pointer, '/resourse');
+
+      await client.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+        textDocument: { uri: configUri, version: 2 }, contentChanges: [{ text: config({ certificates: { validate: false } }) }],
+      });
+      const second = await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'validation-disabled'));
+      assert.deepEqual(codes(second), ['validation-disabled']);
+
+      await client.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri: configUri } });
+      assert.deepEqual(await client.diagnostics(configUri, (d) => d.length === 0), []);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a quick fix from the diagnostic data, applied, removes the finding', async () => {
+    const client = await startClient(FULL);
+    try {
+      const text = config({ resourse: '/Thingworx/WS' });
+      await open(client, configUri, text);
+      const [diagnostic] = await client.diagnostics(configUri, (d) => d.length > 0);
+      const actions = await client.connection.sendRequest(CodeActionRequest.type, {
+        textDocument: { uri: configUri }, range: diagnostic!.range, context: { diagnostics: [diagnostic!] },
+      });
+      const fix = actions?.find((a) => 'title' in a && a.title === 'Change to "resource"');
+      assert.ok(fix && 'edit' in fix && fix.edit?.changes, JSON.stringify(actions));
+      const fixed = TextDocument.applyEdits(TextDocument.create(configUri, 'ems-config', 1, text), fix.edit!.changes![configUri]!);
+      await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: configUri, version: 2 }, contentChanges: [{ text: fixed }] });
+      assert.deepEqual(await client.diagnostics(configUri, (d) => d.length === 0), []);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('settings are pulled per document and re-read when they change', async () => {
+    const client = await startClient(FULL);
+    try {
+      client.settings = { emsVersion: '5.4.4' };
+      const text = config({ http_server: { use_default_certificate: false, ssl: false } });
+      await open(client, configUri, text);
+      const before = await client.diagnostics(configUri, (d) => d.length > 0);
+      assert.ok(!codes(before).includes('removed-property'));
+      client.settings = { emsVersion: '5.4.5', severity: { 'http-server-ssl-disabled': 'off' } };
+      await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      const after = await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'removed-property'));
+      assert.deepEqual(codes(after), ['plaintext-secret', 'removed-property']);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('files it read are watched, and a changed certificate re-checks the document', async () => {
+    const client = await startClient(FULL);
+    try {
+      const cert = path.join(home, 'etc', 'certs', 'http.pem');
+      copyFileSync(path.join(PKI_DIR, 'server.pem'), cert);
+      // The real clock judges here: server.pem runs to 2027-06-01, expired.pem ended 2026-03-01.
+      await open(client, configUri, config({ certificates: { cert_chain: path.join(PKI_DIR, 'ca-list.pem'), http_client_ca_certs: cert } }));
+      const before = await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'not-a-ca'));
+      assert.ok(!codes(before).includes('cert-expired'));
+      const watched = client.registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles')
+        .flatMap((r) => (r.registerOptions as { watchers: { globPattern: { baseUri: string; pattern: string } }[] }).watchers.map((w) => `${w.globPattern.baseUri}/${w.globPattern.pattern}`));
+      assert.ok(watched.includes(pathToFileURL(cert).href), watched.join('\n'));
+
+      copyFileSync(path.join(PKI_DIR, 'expired.pem'), cert);
+      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(cert).href, type: FileChangeType.Changed }] });
+      await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'cert-expired'), 2000);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('standalone: any languageId, settings from initializationOptions, no configuration requests', async () => {
+    const client = await startClient({}, { settings: { emsVersion: '5.4.7' } });
+    try {
+      const uri = 'untitled:Untitled-1';
+      await open(client, uri, config(), 'json');
+      const diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
+      assert.deepEqual(codes(diagnostics), ['plaintext-secret']);
+      assert.equal(client.registrations.length, 0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('the server exits after shutdown and exit', async () => {
+    const client = await startClient(FULL);
+    await client.close();
+    assert.equal(client.process.exitCode, 0);
+  });
+});

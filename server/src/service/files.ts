@@ -86,7 +86,7 @@ async function resolveAndRead(visit: Visit, context: FilesContext): Promise<File
     }
     reference.home = context.home;
     reference.resolved = hostPath.resolve(context.home, written);
-    sink.add('relative-path', `${written} is relative: checked as ${reference.resolved} (against the EMS home ${context.home}), but the EMS resolves it against its working directory, which differs when it runs as a service. Use an absolute path.`,
+    sink.add('relative-path', `${written} is relative: checked as ${reference.resolved} (EMS home ${context.home}); the EMS resolves it against its working directory, which differs when it runs as a service. Use an absolute path.`,
       visit.node, visit.pointer, { resolved: reference.resolved, fixes: [replaceFix(sink, visit.node, JSON.stringify(reference.resolved), 'Use the absolute path')] });
   } else {
     reference.resolved = hostPath.normalize(written);

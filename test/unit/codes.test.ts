@@ -40,7 +40,7 @@ const CASES: Case[] = [
   { code: 'removed-property', trigger: config({ http_server: { ...https, use_default_certificate: false } }), version: '5.4.5', nearMiss: config({ http_server: { ...https, use_default_certificate: false } }), nearMissVersion: '5.4.4', pointer: '/http_server/use_default_certificate' },
   { code: 'unsupported-in-version', trigger: config({ certificates: { http_client_ca_certs: '/ca.pem' } }), version: '5.4.7', nearMiss: config({ certificates: { http_client_ca_certs: '/ca.pem' } }), nearMissVersion: '5.4.8', pointer: '/certificates/http_client_ca_certs' },
   { code: 'no-effect', trigger: config({ certificates: { validate: false, cert_chain: '/ca.pem' } }), nearMiss: config({ certificates: { validate: true, cert_chain: '/ca.pem' } }), pointer: '/certificates/cert_chain' },
-  { code: 'inconsistent-values', trigger: config({ ws_connection: { message_chunk_size: 16384 } }), nearMiss: config({ ws_connection: { message_chunk_size: 8192 } }), pointer: '/ws_connection/message_chunk_size' },
+  { code: 'inconsistent-values', trigger: config({ file: { idle_timeout: 5000 } }), nearMiss: config({ file: { idle_timeout: 20000 } }), pointer: '/file/idle_timeout' },
   { code: 'localhost-ipv6', trigger: config({ http_server: { ...https, host: 'localhost' } }), nearMiss: config({ http_server: { ...https, host: '127.0.0.1' } }), pointer: '/http_server/host' },
   { code: 'not-an-ems-config', trigger: JSON.stringify({ name: 'my-app', version: '1.0.0' }), nearMiss: config() },
   // Security policy
@@ -91,6 +91,23 @@ describe('every syntax, shape and policy code', () => {
       assert.ok(!after.some((f) => f.code === 'json-syntax'), `the fix broke the JSON:\n${fixed}`);
     });
   }
+});
+
+describe('instances whose severity differs from the default', () => {
+  test('message_chunk_size above max_frame_size is an error: the EMS refuses to start', async () => {
+    const findings = await check(config({ ws_connection: { message_chunk_size: 16384, max_frame_size: 8192 } }));
+    const finding = findings.find((f) => f.code === 'inconsistent-values');
+    assert.equal(finding?.severity, 'error');
+    assert.equal(finding?.pointer, '/ws_connection/message_chunk_size');
+    assert.ok(!(await check(config({ ws_connection: { message_chunk_size: 8192, max_frame_size: 8192 } }))).some((f) => f.code === 'inconsistent-values'));
+  });
+
+  test('cert_chain as a string before 5.4.0 is an error, and its fix wraps it in an array', async () => {
+    const text = config({ certificates: { cert_chain: '/ca.pem' } });
+    const finding = (await check(text, { emsVersion: '5.3.4', severity: { 'file-not-found': 'off' } })).find((f) => f.code === 'unsupported-in-version');
+    assert.equal(finding?.severity, 'error');
+    assert.match(applyFix(text, finding!), /"cert_chain": \["\/ca\.pem"\]/);
+  });
 });
 
 describe('severity overrides', () => {

@@ -71,7 +71,9 @@ async function resolveAndRead(visit: Visit, context: FilesContext): Promise<File
   const annotation = visit.schema['x-ems-file'];
   const reference: FileReference = { pointer: visit.pointer, value, role: annotation?.holds ?? 'directory', status: 'unresolved' };
   const written = value.trim();
-  if (!written) return reference;
+  // Empty: invalid-value says so. Control characters: a Windows path whose backslashes became escapes,
+  // which suspicious-escape reports; looking it up would only add a misleading not-found.
+  if (!written || /[\u0000-\u001f]/.test(written)) return reference;
   if (isForeignPath(written, fs.platform)) {
     reference.status = 'not-checkable';
     if (reference.role === 'directory') return reference; // nothing would be read from it anyway
@@ -220,7 +222,7 @@ function sibling(visit: Visit, key: string) {
 }
 
 function isForeignPath(value: string, platform: FileSystemPort['platform']): boolean {
-  const windows = /^[A-Za-z]:[\\/]/.test(value) || value.startsWith('\\\\');
+  const windows = /^[A-Za-z]:/.test(value) || value.startsWith('\\\\');
   return platform === 'posix' ? windows : value.startsWith('/');
 }
 

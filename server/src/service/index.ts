@@ -1,5 +1,5 @@
 // The service façade: everything the adapters (LSP server, CLI) call. No LSP imports; no IO but through ports.
-import { checkDocument } from './check';
+import { checkDocument, type DocumentCheck } from './check';
 import { CODES } from './codes';
 import { checkFiles, type FileReference } from './files';
 import { FindingSink } from './findings';
@@ -26,6 +26,12 @@ export interface CheckResult {
   home: string | undefined;
   /** Every value that names a file or folder, with what was found there. */
   files: FileReference[];
+  /** The parsed document and every value the schema walk reached: hovers, completion and links read these. */
+  document: DocumentCheck;
+  /** The settings the check ran with, normalized. */
+  settings: Settings;
+  /** The instant certificates were judged at. */
+  now: Date;
 }
 
 export interface EmsService {
@@ -42,9 +48,10 @@ export function createEmsService(ports: ServicePorts): EmsService {
       const sink = new FindingSink(document.model);
       if (request.invalidUtf8At !== undefined) sink.findings.push(encodingFinding(document.model, request.invalidUtf8At));
       const home = emsHome(request.path, settings.homeDirectory);
-      const files = await checkFiles(document.visits, { home, version, settings, now: ports.now(), fs: ports.fs, cache, sink });
+      const now = ports.now();
+      const files = await checkFiles(document.visits, { home, version, settings, now, fs: ports.fs, cache, sink });
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
-      return { findings: sortFindings(findings), home, files };
+      return { findings: sortFindings(findings), home, files, document, settings, now };
     },
   };
 }
@@ -60,6 +67,7 @@ function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
+export type { DocumentCheck } from './check';
 export type { FileReference } from './files';
 export type { FileSystemPort, ServicePorts } from './ports';
 export type { Finding, Settings };

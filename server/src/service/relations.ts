@@ -78,7 +78,7 @@ function inconsistentValues(root: Node, sink: FindingSink): void {
   if ((chunk || frame) && chunkSize !== undefined && frameSize !== undefined && chunkSize > frameSize) {
     const at = (chunk ?? frame)!;
     sink.add('inconsistent-values', `message_chunk_size (${chunkSize}) is larger than max_frame_size (${frameSize}${frame ? '' : ', the default'}); the EMS refuses this ("Message chunk size MUST be less than or equal max websocket frame size").`,
-      at.valueNode ?? at.keyNode, pointerOf(['ws_connection', at.key]));
+      at.valueNode ?? at.keyNode, pointerOf(['ws_connection', at.key]), undefined, 'error');
   }
   const idle = findProperty(nodeAt(root, ['file']), 'idle_timeout');
   const frameRead = findProperty(ws, 'frame_read_timeout');

@@ -1,0 +1,33 @@
+// Outline, folding, selection ranges and formatting: generic JSON features, taken from VS Code's own JSON
+// language service rather than written again. No schema is configured there: EMS judgement is ours.
+import { getLanguageService, type JSONDocument } from 'vscode-json-languageservice';
+import type { DocumentSymbol, FoldingRange, FormattingOptions, Position, Range, SelectionRange, TextEdit } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+
+const json = getLanguageService({});
+const parsed = new WeakMap<TextDocument, { version: number; document: JSONDocument }>();
+
+/** One parse per document version, shared by the structure features. */
+function jsonDocument(document: TextDocument): JSONDocument {
+  const cached = parsed.get(document);
+  if (cached?.version === document.version) return cached.document;
+  const fresh = json.parseJSONDocument(document);
+  parsed.set(document, { version: document.version, document: fresh });
+  return fresh;
+}
+
+export function outline(document: TextDocument): DocumentSymbol[] {
+  return json.findDocumentSymbols2(document, jsonDocument(document), { resultLimit: 5000 });
+}
+
+export function folding(document: TextDocument): FoldingRange[] {
+  return json.getFoldingRanges(document, { rangeLimit: 5000 });
+}
+
+export function selectionRanges(document: TextDocument, positions: Position[]): SelectionRange[] {
+  return json.getSelectionRanges(document, positions, jsonDocument(document));
+}
+
+export function format(document: TextDocument, range: Range | undefined, options: FormattingOptions): TextEdit[] {
+  return json.format(document, range, options);
+}

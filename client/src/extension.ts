@@ -2,8 +2,15 @@
 // VS Code activates the extension only when an ems-config document opens (the language is ours), so the
 // server process exists only while there is something for it to check.
 import * as path from 'node:path';
-import { type ExtensionContext, window } from 'vscode';
+import {
+  commands, ConfigurationTarget, type ExtensionContext, languages, LanguageStatusSeverity, Range, Selection, Uri, window, workspace,
+} from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { RecheckRequest, ReportRequest, type ReportParams, SelectCommand, StatusRequest, type StatusParams, type StatusResult } from '../../server/src/lsp/protocol';
+
+const LANGUAGE = 'ems-config';
+const REPORT_SCHEME = 'ems-config-report';
+const KNOWN_VERSIONS = ['5.5.0', '5.4.12', '5.4.10', '5.4.8', '5.4.7', '5.4.6', '5.4.5', '5.4.3', '5.4.0', '5.3.4'];
 
 let client: LanguageClient | undefined;
 
@@ -14,17 +21,87 @@ export async function activate(context: ExtensionContext): Promise<void> {
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const outputChannel = window.createOutputChannel('EMS Config', { log: true });
-  const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: 'ems-config' }],
-    outputChannel,
-  };
+  const clientOptions: LanguageClientOptions = { documentSelector: [{ language: LANGUAGE }], outputChannel };
   // The id is the settings prefix: vscode-languageclient reads emsConfig.trace.server by it.
-  client = new LanguageClient('emsConfig', 'EMS Config', serverOptions, clientOptions);
+  const started = new LanguageClient('emsConfig', 'EMS Config', serverOptions, clientOptions);
+  client = started;
   context.subscriptions.push(outputChannel);
-  await client.start();
+
+  const reports = new Map<string, string>();
+  context.subscriptions.push(
+    workspace.registerTextDocumentContentProvider(REPORT_SCHEME, { provideTextDocumentContent: (uri) => reports.get(uri.toString()) ?? '' }),
+    commands.registerCommand('emsConfig.showCertificateReport', async () => {
+      const document = activeConfig();
+      if (!document) return void window.showInformationMessage('Open an EMS config.json to see its certificate report.');
+      const markdown = await started.sendRequest<string>(ReportRequest, { uri: document.uri.toString() } satisfies ReportParams);
+      const uri = Uri.from({ scheme: REPORT_SCHEME, path: `/${path.basename(path.dirname(path.dirname(document.uri.fsPath)))} certificate report.md` });
+      reports.set(uri.toString(), markdown);
+      await window.showTextDocument(await languages.setTextDocumentLanguage(await workspace.openTextDocument(uri), 'markdown'), { preview: false });
+    }),
+    commands.registerCommand('emsConfig.recheck', () => started.sendRequest(RecheckRequest)),
+    commands.registerCommand('emsConfig.pickEmsVersion', pickEmsVersion),
+    // Code actions that insert a placeholder select it afterwards, ready to be overwritten.
+    commands.registerCommand(SelectCommand, (uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }) => {
+      const editor = window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+      if (!editor) return;
+      const selection = new Range(range.start.line, range.start.character, range.end.line, range.end.character);
+      editor.selection = new Selection(selection.start, selection.end);
+      editor.revealRange(selection);
+    }),
+  );
+
+  const status = languages.createLanguageStatusItem('emsConfig.status', { language: LANGUAGE });
+  status.name = 'EMS Config';
+  status.command = { title: 'Target version', command: 'emsConfig.pickEmsVersion' };
+  context.subscriptions.push(status);
+  const refresh = async () => {
+    const document = activeConfig();
+    if (!document) return;
+    const result = await started.sendRequest<StatusResult | null>(StatusRequest, { uri: document.uri.toString() } satisfies StatusParams).catch(() => null);
+    if (!result) return;
+    status.text = `EMS ${result.emsVersion}`;
+    status.detail = describeStatus(result);
+    status.severity = result.errors ? LanguageStatusSeverity.Error : result.warnings ? LanguageStatusSeverity.Warning : LanguageStatusSeverity.Information;
+  };
+  context.subscriptions.push(
+    window.onDidChangeActiveTextEditor(() => void refresh()),
+    languages.onDidChangeDiagnostics((event) => {
+      const document = activeConfig();
+      if (document && event.uris.some((uri) => uri.toString() === document.uri.toString())) void refresh();
+    }),
+  );
+
+  await started.start();
+  void refresh();
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+function activeConfig() {
+  const document = window.activeTextEditor?.document;
+  return document?.languageId === LANGUAGE ? document : undefined;
+}
+
+function describeStatus(result: StatusResult): string {
+  const files = `${result.filesChecked} certificate file${result.filesChecked === 1 ? '' : 's'} checked`;
+  if (!result.nearestExpiry) return files;
+  const days = Math.round((Date.parse(result.nearestExpiry.notAfter) - Date.now()) / 86_400_000);
+  const when = days < 0 ? `expired ${-days} days ago` : `expires in ${days} days`;
+  return `${files} · nearest expiry ${result.nearestExpiry.notAfter.slice(0, 10)} (${when}): ${result.nearestExpiry.subject}`;
+}
+
+async function pickEmsVersion(): Promise<void> {
+  const document = activeConfig();
+  const configuration = workspace.getConfiguration('emsConfig', document?.uri);
+  const current = configuration.get<string>('emsVersion');
+  const picked = await window.showQuickPick(
+    KNOWN_VERSIONS.map((version) => ({ label: version, description: version === current ? 'current' : undefined })),
+    { title: 'EMS release this config is meant for', placeHolder: current },
+  );
+  if (!picked) return;
+  const target = workspace.workspaceFolders?.length ? ConfigurationTarget.Workspace : ConfigurationTarget.Global;
+  await configuration.update('emsVersion', picked.label, target);
 }

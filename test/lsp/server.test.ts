@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { CodeActionRequest, type Diagnostic, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { type CodeAction, CodeActionRequest, type Diagnostic, DocumentFormattingRequest, type DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PKI_DIR } from '../helpers/pki';
 import { startClient, type TestClient } from '../helpers/lsp';
@@ -111,6 +111,73 @@ describe('language server over stdio', () => {
       const diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
       assert.deepEqual(codes(diagnostics), ['plaintext-secret']);
       assert.equal(client.registrations.length, 0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('fix all: one action removes every finding of a kind', async () => {
+    const client = await startClient(FULL);
+    try {
+      const text = config({ certificates: { validate: 'true', allow_self_signed: 'false' }, ws_connection: { verbose: 'false' } });
+      await open(client, configUri, text);
+      const diagnostics = await client.diagnostics(configUri, (d) => d.length > 0);
+      assert.deepEqual(codes(diagnostics), ['wrong-type', 'wrong-type', 'wrong-type']);
+      const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: diagnostics[0]!.range, context: { diagnostics: [diagnostics[0]!] } });
+      const all = actions?.find((a) => a.title === 'Fix all wrong-type problems in this file (3)');
+      assert.ok(all && 'edit' in all, JSON.stringify(actions?.map((a) => a.title)));
+      const fixed = TextDocument.applyEdits(TextDocument.create(configUri, 'ems-config', 1, text), all.edit!.changes![configUri]!);
+      await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: configUri, version: 2 }, contentChanges: [{ text: fixed }] });
+      assert.deepEqual(await client.diagnostics(configUri, (d) => d.length === 0), []);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('a missing companion is inserted with its placeholder selected afterwards', async () => {
+    const client = await startClient(FULL);
+    try {
+      const text = config({ certificates: { client_cert: '/opt/ems/client.pem' } });
+      await open(client, configUri, text);
+      const diagnostics = await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'missing-companion'));
+      const diagnostic = diagnostics.find((d) => d.code === 'missing-companion')!;
+      const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+      const add = actions?.find((a): a is CodeAction => a.title === 'Add "key_file"' && 'edit' in a);
+      assert.equal(add?.command?.command, 'emsConfig.selectRange', JSON.stringify(add));
+      const fixed = TextDocument.create(configUri, 'ems-config', 2, TextDocument.applyEdits(TextDocument.create(configUri, 'ems-config', 1, text), add!.edit!.changes![configUri]!));
+      const selection = add!.command!.arguments![1] as { start: { line: number; character: number }; end: { line: number; character: number } };
+      assert.equal(fixed.getText(selection), '/opt/thingworx/microserver/etc/certs/SSLPrivKey.pem');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('status: target version, files checked and the nearest expiry', async () => {
+    const client = await startClient(FULL, undefined);
+    try {
+      client.settings = { emsVersion: '5.4.8' };
+      await open(client, configUri, config({ certificates: { cert_chain: path.join(PKI_DIR, 'ca-list.pem'), client_cert: path.join(PKI_DIR, 'server.pem'), key_file: path.join(PKI_DIR, 'server-key.pem') } }));
+      const status = await client.connection.sendRequest('emsConfig/status', { uri: configUri }) as { emsVersion: string; filesChecked: number; nearestExpiry: { notAfter: string; subject: string } };
+      assert.equal(status.emsVersion, '5.4.8');
+      assert.equal(status.filesChecked, 3);
+      assert.equal(status.nearestExpiry.notAfter.slice(0, 10), '2027-06-01');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('outline, folding and formatting of the JSON', async () => {
+    const client = await startClient(FULL);
+    try {
+      const text = JSON.stringify({ ws_servers: [{ host: 'a', port: 443 }], appKey: 'x', certificates: { validate: true } }, null, 4);
+      await open(client, configUri, text);
+      const symbols = await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: configUri } }) as DocumentSymbol[];
+      assert.deepEqual(symbols.map((s) => s.name), ['ws_servers', 'appKey', 'certificates']);
+      const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: configUri }, options: { tabSize: 2, insertSpaces: true } });
+      const formatted = TextDocument.applyEdits(TextDocument.create(configUri, 'ems-config', 1, text), edits ?? []);
+      assert.equal(formatted, JSON.stringify(JSON.parse(text), null, 2));
+      const folds = await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: configUri } });
+      assert.deepEqual(folds?.map((f) => [f.startLine, f.endLine]).sort((a, b) => a[0]! - b[0]!), [[0, 10], [1, 5], [2, 4], [8, 9]]);
     } finally {
       await client.close();
     }

@@ -1,15 +1,18 @@
-// The LSP adapter: documents in, diagnostics and code actions out. All judgement lives in ../service.
+// The LSP adapter: documents in; diagnostics, code actions and editor features out. All judgement lives in
+// ../service; this file keeps the latest check of each open document and answers from it.
 import { fileURLToPath } from 'node:url';
 import {
   type Connection, DidChangeConfigurationNotification, type InitializeResult, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
-import { FileWatches } from './watches';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../node/fileSystem';
-import { createEmsService } from '../service';
+import { type CheckResult, createEmsService } from '../service';
 import { normalizeSettings } from '../service/settings';
 import type { Settings } from '../service/types';
-import { quickFixes, toDiagnostic } from './convert';
+import { codeActions, toDiagnostic } from './convert';
+import { RecheckRequest, StatusRequest, type StatusParams, type StatusResult } from './protocol';
+import { folding, format, outline, selectionRanges } from './structure';
+import { FileWatches } from './watches';
 
 /** Long enough to let a burst of keystrokes settle, short enough to feel immediate. */
 const DEBOUNCE_MS = 150;
@@ -19,6 +22,8 @@ export function startServer(connection: Connection): void {
   const service = createEmsService({ fs: nodeFileSystem, now: () => new Date() });
   const pending = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
+  /** The latest check of each open document, by the version it checked. */
+  const checks = new Map<string, { version: number; result: Promise<CheckResult> }>();
   let pullConfiguration = false;
   let watches: FileWatches | undefined;
   let pushedSettings: Settings = normalizeSettings(undefined);
@@ -36,6 +41,11 @@ export function startServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        selectionRangeProvider: true,
+        documentFormattingProvider: true,
+        documentRangeFormattingProvider: true,
       },
       serverInfo: { name: 'ems-config-language-server' },
     };
@@ -56,10 +66,18 @@ export function startServer(connection: Connection): void {
     return settings;
   };
 
-  const validate = async (document: TextDocument): Promise<void> => {
+  /** The check of the document as it is now: the latest one, or a new one when the text moved on. */
+  const checkOf = (document: TextDocument): Promise<CheckResult> => {
+    const latest = checks.get(document.uri);
+    if (latest?.version === document.version) return latest.result;
+    const result = settingsFor(document.uri).then((settings) => service.check({ text: document.getText(), path: fsPath(document.uri), settings }));
+    checks.set(document.uri, { version: document.version, result });
+    return result;
+  };
+
+  const publish = async (document: TextDocument): Promise<void> => {
     const version = document.version;
-    const settings = await settingsFor(document.uri);
-    const result = await service.check({ text: document.getText(), path: fsPath(document.uri), settings });
+    const result = await checkOf(document);
     // A newer edit or a close while we checked: its own check publishes.
     if (documents.get(document.uri)?.version !== version) return;
     watches?.set(document.uri, result.files.flatMap((f) => (f.resolved && f.role !== 'directory' ? [f.resolved] : [])));
@@ -70,8 +88,14 @@ export function startServer(connection: Connection): void {
     clearTimeout(pending.get(document.uri));
     pending.set(document.uri, setTimeout(() => {
       pending.delete(document.uri);
-      validate(document).catch((error: unknown) => connection.console.error(`check failed for ${document.uri}: ${errorText(error)}`));
+      publish(document).catch((error: unknown) => connection.console.error(`check failed for ${document.uri}: ${errorText(error)}`));
     }, delay));
+  };
+
+  /** Forget every check and check the open documents again: settings or files on disk changed. */
+  const recheckAll = (): void => {
+    checks.clear();
+    for (const document of documents.all()) schedule(document, 0);
   };
 
   documents.onDidOpen((event) => schedule(event.document, 0));
@@ -80,6 +104,7 @@ export function startServer(connection: Connection): void {
     clearTimeout(pending.get(event.document.uri));
     pending.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
+    checks.delete(event.document.uri);
     watches?.set(event.document.uri, []);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
@@ -90,17 +115,47 @@ export function startServer(connection: Connection): void {
       const pushed = (change.settings as { emsConfig?: unknown } | null)?.emsConfig;
       if (pushed !== undefined) pushedSettings = normalizeSettings(pushed);
     }
-    for (const document of documents.all()) schedule(document, 0);
+    recheckAll();
   });
+  connection.onDidChangeWatchedFiles(recheckAll);
+  connection.onRequest(RecheckRequest, () => recheckAll());
 
-  connection.onDidChangeWatchedFiles(() => {
-    for (const document of documents.all()) schedule(document, 0);
-  });
+  /** Runs a request against an open document's latest check; a document we do not have gets `empty`. */
+  const withCheck = async <T>(uri: string, empty: T, answer: (result: CheckResult, document: TextDocument) => T): Promise<T> => {
+    const document = documents.get(uri);
+    return document ? answer(await checkOf(document), document) : empty;
+  };
 
-  connection.onCodeAction((params) => quickFixes(params.textDocument.uri, params.context.diagnostics));
+  connection.onCodeAction((params) => withCheck(params.textDocument.uri, [], (result) => codeActions(params.textDocument.uri, params.context.diagnostics, result.findings)));
+  connection.onRequest(StatusRequest, (params: StatusParams) => withCheck<StatusResult | null>(params.uri, null, status));
+
+  const withDocument = <T>(uri: string, empty: T, answer: (document: TextDocument) => T): T => {
+    const document = documents.get(uri);
+    return document ? answer(document) : empty;
+  };
+  connection.onDocumentSymbol((params) => withDocument(params.textDocument.uri, [], outline));
+  connection.onFoldingRanges((params) => withDocument(params.textDocument.uri, [], folding));
+  connection.onSelectionRanges((params) => withDocument(params.textDocument.uri, [], (d) => selectionRanges(d, params.positions)));
+  connection.onDocumentFormatting((params) => withDocument(params.textDocument.uri, [], (d) => format(d, undefined, params.options)));
+  connection.onDocumentRangeFormatting((params) => withDocument(params.textDocument.uri, [], (d) => format(d, params.range, params.options)));
 
   documents.listen(connection);
   connection.listen();
+}
+
+function status(result: CheckResult): StatusResult {
+  const certificates = result.files.flatMap((file) => (file.parsed?.certificates ?? []).map((certificate) => ({ certificate, file: file.resolved ?? file.value })));
+  const nearest = certificates.sort((a, b) => a.certificate.notAfter.getTime() - b.certificate.notAfter.getTime())[0];
+  const status: StatusResult = {
+    emsVersion: result.settings.emsVersion,
+    filesChecked: result.files.filter((f) => f.status === 'ok').length,
+    errors: result.findings.filter((f) => f.severity === 'error').length,
+    warnings: result.findings.filter((f) => f.severity === 'warning').length,
+  };
+  if (nearest) {
+    status.nearestExpiry = { notAfter: nearest.certificate.notAfter.toISOString(), subject: nearest.certificate.subjectCN ?? nearest.certificate.subject, file: nearest.file };
+  }
+  return status;
 }
 
 function fsPath(uri: string): string | undefined {

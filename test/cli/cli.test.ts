@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { PKI_DIR } from '../helpers/pki';
 import { config, REPO_ROOT } from '../helpers/service';
 
 const CLI = path.join(REPO_ROOT, 'server', 'out', 'cli.js');
@@ -94,6 +95,16 @@ describe('ems-config check', () => {
     const file = path.join(legacy, 'etc', 'config.json');
     assert.doesNotMatch(run('check', '--ems-version', '5.4.4', file).stdout, /removed-property/);
     assert.match(run('check', '--ems-version', '5.4.5', file).stdout, /removed-property/);
+  });
+
+  test('--now and --expiry-warning-days judge certificates at the given instant', () => {
+    const dated = home('dated', config({ http_server: { ssl: true, authenticate: false, certificate: path.join(PKI_DIR, 'expiring-soon.pem') } }));
+    const file = path.join(dated, 'etc', 'config.json');
+    assert.match(run('check', '--now', '2026-06-01T00:00:00Z', file).stdout, /warning cert-expiring-soon .*2026-06-15 \(in 14 days\)/);
+    assert.doesNotMatch(run('check', '--now', '2026-06-01T00:00:00Z', '--expiry-warning-days', '10', file).stdout, /cert-expiring-soon/);
+    const expired = run('check', '--now', '2026-07-01T00:00:00Z', file);
+    assert.match(expired.stdout, /error cert-expired /);
+    assert.equal(expired.code, 1);
   });
 
   test('a path that cannot be read: exit 2, the others still reported', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { type CodeAction, CodeActionRequest, type Diagnostic, DocumentFormattingRequest, type DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { type CodeAction, CodeActionRequest, HoverRequest, type MarkupContent, type Diagnostic, DocumentFormattingRequest, type DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PKI_DIR } from '../helpers/pki';
 import { startClient, type TestClient } from '../helpers/lsp';
@@ -161,6 +161,27 @@ describe('language server over stdio', () => {
       assert.equal(status.emsVersion, '5.4.8');
       assert.equal(status.filesChecked, 3);
       assert.equal(status.nearestExpiry.notAfter.slice(0, 10), '2027-06-01');
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('hover on a certificate path shows its subject and expiry; the report lists the file', async () => {
+    const client = await startClient(FULL);
+    try {
+      const text = config({ certificates: { cert_chain: path.join(PKI_DIR, 'ca-list.pem') } });
+      await open(client, configUri, text);
+      await client.diagnostics(configUri);
+      const line = text.split('\n').findIndex((l) => l.includes('ca-list.pem'));
+      const character = text.split('\n')[line]!.indexOf('ca-list.pem');
+      const result = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: configUri }, position: { line, character } });
+      const value = (result?.contents as MarkupContent).value;
+      assert.match(value, /EMS Config Test Root CA/);
+      assert.match(value, /2035-01-01/);
+      const report = await client.connection.sendRequest('emsConfig/report', { uri: configUri }) as string;
+      assert.match(report, /ca-list\.pem/);
+      const none = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///not/open.json' }, position: { line: 0, character: 0 } });
+      assert.equal(none, null);
     } finally {
       await client.close();
     }

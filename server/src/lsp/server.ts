@@ -2,7 +2,7 @@
 // ../service; this file keeps the latest check of each open document and answers from it.
 import { fileURLToPath } from 'node:url';
 import {
-  type Connection, DidChangeConfigurationNotification, type InitializeResult, TextDocuments, TextDocumentSyncKind,
+  type Connection, DidChangeConfigurationNotification, type InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../node/fileSystem';
@@ -10,7 +10,9 @@ import { type CheckResult, createEmsService } from '../service';
 import { normalizeSettings } from '../service/settings';
 import type { Settings } from '../service/types';
 import { codeActions, toDiagnostic } from './convert';
-import { RecheckRequest, StatusRequest, type StatusParams, type StatusResult } from './protocol';
+import { hover } from '../service/hover';
+import { certificateReport } from '../service/report';
+import { RecheckRequest, ReportRequest, type ReportParams, StatusRequest, type StatusParams, type StatusResult } from './protocol';
 import { folding, format, outline, selectionRanges } from './structure';
 import { FileWatches } from './watches';
 
@@ -46,6 +48,7 @@ export function startServer(connection: Connection): void {
         selectionRangeProvider: true,
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
+        hoverProvider: true,
       },
       serverInfo: { name: 'ems-config-language-server' },
     };
@@ -128,6 +131,11 @@ export function startServer(connection: Connection): void {
 
   connection.onCodeAction((params) => withCheck(params.textDocument.uri, [], (result) => codeActions(params.textDocument.uri, params.context.diagnostics, result.findings)));
   connection.onRequest(StatusRequest, (params: StatusParams) => withCheck<StatusResult | null>(params.uri, null, status));
+  connection.onRequest(ReportRequest, (params: ReportParams) => withCheck(params.uri, '', (result) => certificateReport(result, reportLabel(params.uri))));
+  connection.onHover((params) => withCheck(params.textDocument.uri, null, (result) => {
+    const found = hover(result, params.position);
+    return found ? { contents: { kind: MarkupKind.Markdown, value: found.contents }, range: found.range } : null;
+  }));
 
   const withDocument = <T>(uri: string, empty: T, answer: (document: TextDocument) => T): T => {
     const document = documents.get(uri);
@@ -156,6 +164,12 @@ function status(result: CheckResult): StatusResult {
     status.nearestExpiry = { notAfter: nearest.certificate.notAfter.toISOString(), subject: nearest.certificate.subjectCN ?? nearest.certificate.subject, file: nearest.file };
   }
   return status;
+}
+
+/** The config as people name it: the last folders of its path (…/home/etc/config.json). */
+function reportLabel(uri: string): string {
+  const file = fsPath(uri);
+  return file ? file.split(/[\\/]/).slice(-3).join('/') : uri;
 }
 
 function fsPath(uri: string): string | undefined {

@@ -1,0 +1,306 @@
+// Certificate and key facts as Markdown, shared by the hover and the certificate report so that both say
+// the same thing. Everything read from a file or a config value is untrusted text: it goes into code spans
+// or is escaped, and is clipped. Only facts are shown (pki/types.ts holds no key material to begin with).
+import type { CertInfo, KeyFormat, KeyInfo, ParsedPki } from '../pki';
+import type { FileReference } from './files';
+import { parsePointer } from './model';
+import { schemaAt } from './schema';
+
+const DAY = 86_400_000;
+/** A bundle shows this many certificates in full; the rest go into a compact table. */
+const FULL_CERTIFICATES = 3;
+/** Rows of that table; beyond them only the counts of the summary line speak. */
+const TABLE_ROWS = 12;
+const MAX_NAMES = 8;
+const MAX_PROBLEMS = 5;
+const MAX_TEXT = 160;
+/** Paths are shown whole up to a length no real path reaches; their end (the file name) matters most. */
+const MAX_PATH = 1000;
+
+// ─── Markdown helpers ───────────────────────────────────────────────────────────────────────────────────────
+
+/** Untrusted text as one line: no control characters, at most MAX_TEXT characters. */
+function clip(text: string, max = MAX_TEXT): string {
+  const line = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** A code span that holds any text: the fence is longer than any run of backticks inside. */
+export function code(text: string, max = MAX_TEXT): string {
+  const clean = clip(text, max);
+  const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = clean.startsWith('`') || clean.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${clean}${pad}${fence}`;
+}
+
+/** Plain text with Markdown punctuation escaped; longer texts (messages) may raise the limit. */
+export function escape(text: string, max = MAX_TEXT): string {
+  return clip(text, max).replace(/[\\`*_[\]<>|~&#]/g, '\\$&');
+}
+
+/** A table cell: a pipe splits cells even inside a code span unless escaped. */
+function cell(markdown: string): string {
+  return markdown.replace(/\|/g, '\\|');
+}
+
+/** `certificates.cert_chain[1]` for a path of keys and indexes. */
+export function settingName(path: readonly (string | number)[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/** Pointers do not say which segments are indexes; in an EMS config only arrays have numeric ones. */
+export function settingNameOfPointer(pointer: string): string {
+  return settingName(parsePointer(pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+}
+
+// ─── Dates ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** 'in 41 days', '3 days ago', 'today'; years beyond two (a root's "in 3135 days" says little). */
+function distance(date: Date, now: Date): string {
+  const days = Math.floor(Math.abs(date.getTime() - now.getTime()) / DAY);
+  if (days === 0) return 'today';
+  const amount = days >= 730 ? `${Math.floor(days / 365.25)} years` : days === 1 ? '1 day' : `${days} days`;
+  return date.getTime() < now.getTime() ? `${amount} ago` : `in ${amount}`;
+}
+
+/** 'expires in 41 days', 'expired 3 days ago', 'not valid yet: starts in 92 days'. */
+export function validityVerdict(certificate: CertInfo, now: Date): string {
+  if (now < certificate.notBefore) return `**not valid yet**: starts ${distance(certificate.notBefore, now)}`;
+  if (now > certificate.notAfter) return `**expired** ${distance(certificate.notAfter, now)}`;
+  return `expires ${distance(certificate.notAfter, now)}`;
+}
+
+// ─── Certificates ───────────────────────────────────────────────────────────────────────────────────────────
+
+function kind(certificate: CertInfo): string {
+  if (!certificate.isCA) return 'leaf';
+  return certificate.selfSigned ? 'root CA' : 'CA';
+}
+
+function caLine(certificate: CertInfo): string {
+  if (!certificate.isCA) return 'CA: no';
+  const pathLength = certificate.pathLength !== undefined ? `, path length ${certificate.pathLength}` : '';
+  return `CA: yes${pathLength}${certificate.selfSigned ? ', self-signed' : ''}`;
+}
+
+function names(values: readonly string[]): string {
+  const shown = values.slice(0, MAX_NAMES).map((v) => code(v)).join(', ');
+  return values.length > MAX_NAMES ? `${shown} and ${values.length - MAX_NAMES} more` : shown;
+}
+
+/** One certificate in full: the facts a user compares with what a CA or the platform shows. */
+export function describeCertificate(certificate: CertInfo, now: Date, title: string): string[] {
+  const usage = certificate.keyUsage ? ` · key usage: ${certificate.keyUsage.join(', ')}` : '';
+  const lines = [
+    `**${title} — ${kind(certificate)}:** ${code(certificate.subject || '(empty subject)')}`,
+    `- Issuer: ${code(certificate.issuer || '(empty issuer)')}`,
+    `- Valid: ${isoDate(certificate.notBefore)} → ${isoDate(certificate.notAfter)} — ${validityVerdict(certificate, now)}`,
+    `- Public key: ${escape(certificate.publicKey)} · signature: ${escape(certificate.signatureAlgorithm)}`,
+    `- ${caLine(certificate)}${usage}`,
+  ];
+  if (certificate.subjectAltNames.length) lines.push(`- SANs: ${names(certificate.subjectAltNames)}`);
+  lines.push(
+    `- Serial: ${code(certificate.serial)}`,
+    `- SHA-256: ${code(certificate.sha256)}`,
+    `- SHA-1: ${code(certificate.sha1)}`,
+  );
+  return lines;
+}
+
+function label(certificate: CertInfo): string {
+  return certificate.subjectCN ?? certificate.subject;
+}
+
+/** Counts for a bundle: what a list of 150 CAs holds, and what in it needs attention first. */
+function bundleSummary(certificates: readonly CertInfo[], now: Date): string {
+  const cas = certificates.filter((c) => c.isCA).length;
+  const roots = certificates.filter((c) => c.isCA && c.selfSigned).length;
+  const expired = certificates.filter((c) => c.notAfter < now).length;
+  const notYet = certificates.filter((c) => c.notBefore > now).length;
+  const earliest = certificates.reduce((a, b) => (b.notAfter < a.notAfter ? b : a));
+  const index = certificates.indexOf(earliest) + 1;
+  const parts = [
+    `${cas} CA${cas === 1 ? '' : 's'} (${roots} self-signed), ${certificates.length - cas} ${certificates.length - cas === 1 ? 'leaf' : 'leaves'}`,
+    ...(expired ? [`${expired} **expired**`] : []),
+    ...(notYet ? [`${notYet} **not valid yet**`] : []),
+    `earliest expiry ${isoDate(earliest.notAfter)} (#${index} ${code(label(earliest))}, ${validityVerdict(earliest, now)})`,
+  ];
+  return `**${certificates.length} certificates:** ${parts.join('; ')}.`;
+}
+
+function compactTable(certificates: readonly CertInfo[], from: number, now: Date): string[] {
+  const rows = certificates.slice(from, from + TABLE_ROWS).map((c, i) =>
+    `| ${from + i + 1} | ${cell(code(label(c)))} | ${kind(c)} | ${escape(c.publicKey)} | ${isoDate(c.notAfter)}${c.notAfter < now ? ' (expired)' : ''} |`);
+  const rest = certificates.length - from - rows.length;
+  return [
+    '| # | Subject | Kind | Key | Expires |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    ...(rest > 0 ? ['', `… and ${rest} more (counted in the summary above).`] : []),
+  ];
+}
+
+/** Every certificate of a file, bounded: a few in full, then a table, then only counts. */
+export function describeCertificates(certificates: readonly CertInfo[], now: Date): string[][] {
+  const total = certificates.length;
+  const blocks: string[][] = [];
+  if (total > FULL_CERTIFICATES) blocks.push([bundleSummary(certificates, now)]);
+  certificates.slice(0, FULL_CERTIFICATES).forEach((c, i) => blocks.push(describeCertificate(c, now, total === 1 ? 'Certificate' : `Certificate ${i + 1} of ${total}`)));
+  if (total > FULL_CERTIFICATES) blocks.push(compactTable(certificates, FULL_CERTIFICATES, now));
+  return blocks;
+}
+
+// ─── Keys ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+const FORMATS: Record<KeyFormat, string> = {
+  pkcs8: 'PKCS#8',
+  'pkcs8-encrypted': 'encrypted PKCS#8',
+  pkcs1: 'PKCS#1 (BEGIN RSA PRIVATE KEY)',
+  sec1: 'SEC1 (BEGIN EC PRIVATE KEY)',
+  traditional: 'traditional OpenSSL PEM',
+  'traditional-encrypted': 'traditional OpenSSL PEM, encrypted (Proc-Type/DEK-Info)',
+  pkcs12: 'PKCS#12',
+  der: 'DER',
+};
+
+/** A locked key says 'encrypted key'; its PEM label may still tell the type. */
+function keyKind(key: KeyInfo): string {
+  if (key.description !== 'encrypted key') return escape(key.description);
+  return key.keyType ? `${key.keyType.toUpperCase()} (size unknown until opened)` : 'type unknown until opened';
+}
+
+/** 'RSA 2048 · encrypted · encrypted PKCS#8' */
+export function describeKey(key: KeyInfo): string {
+  return `${keyKind(key)} · ${key.encrypted ? 'encrypted' : '**not encrypted**'} · ${FORMATS[key.format]}`;
+}
+
+function keyMatchLine(reference: FileReference, certificate: FileReference | undefined): string {
+  if (reference.keyMatchesCertificate === true) return `Matches the first certificate in ${describeSetting(certificate)}.`;
+  if (reference.keyMatchesCertificate === false) return `**Does not match** the first certificate in ${describeSetting(certificate)}.`;
+  const why = !certificate ? 'no certificate setting beside it'
+    : !certificate.parsed?.certificates.length ? 'its certificate file was not read'
+      : 'the key stays locked here: its passphrase is missing, wrong, or stored encrypted (AES:…)';
+  return `Match with its certificate: unknown (${why}).`;
+}
+
+function describeSetting(reference: FileReference | undefined): string {
+  return reference ? code(settingNameOfPointer(reference.pointer)) : 'its certificate setting';
+}
+
+/** The setting that names the certificate a key belongs to (schema: x-ems-file.certificate), matched ignoring case. */
+function companionCertificate(reference: FileReference, files: readonly FileReference[]): FileReference | undefined {
+  const wanted = schemaAt(parsePointer(reference.pointer))?.['x-ems-file']?.certificate?.toLowerCase();
+  if (!wanted) return undefined;
+  const parent = reference.pointer.slice(0, reference.pointer.lastIndexOf('/'));
+  return files.find((f) => f.pointer.slice(0, f.pointer.lastIndexOf('/')) === parent && parsePointer(f.pointer).at(-1)?.toLowerCase() === wanted);
+}
+
+// ─── Files ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+const ROLES: Record<FileReference['role'], string> = {
+  'ca-list': 'CA list — **trust**: the CA certificates the peer\'s certificate must chain to',
+  'identity-chain': 'Certificate — **identity**: the leaf first, then its intermediates',
+  'private-key': 'Private key — **identity**: belongs to the certificate beside it',
+  directory: 'Folder — nothing is read from it',
+};
+
+export function describeRole(role: FileReference['role']): string {
+  return ROLES[role];
+}
+
+const STATUS: Record<Exclude<FileReference['status'], 'ok'>, string> = {
+  'not-checkable': 'A path for another operating system: not checked on this machine.',
+  unresolved: 'Not resolved: the value is relative and this document has no location (the EMS resolves it against its working directory).',
+  'not-found': '**Not found.**',
+  unreadable: '**Cannot be read.**',
+  'not-regular': '**Not a regular file** (a folder, FIFO, socket or device).',
+  'too-large': '**Too large** for a certificate or key file (over 1 MiB): not read.',
+  empty: '**Empty.**',
+};
+
+/** Where the file is: the absolute path, and for a relative value the home it was resolved against. */
+function location(reference: FileReference): string[] {
+  if (!reference.resolved) return [`Path: ${code(reference.value, MAX_PATH)}`];
+  const lines = [`Path: ${code(reference.resolved, MAX_PATH)}`];
+  if (reference.home !== undefined) {
+    lines.push(`Written relative (${code(reference.value, MAX_PATH)}): checked against the EMS home ${code(reference.home, MAX_PATH)}; the EMS itself resolves it against its working directory, which differs when it runs as a service.`);
+  }
+  return lines;
+}
+
+const UNRECOGNIZED: Record<NonNullable<ParsedPki['unrecognized']>, string> = {
+  empty: 'only blank space',
+  text: 'text without any PEM block',
+  binary: 'binary data that is neither DER nor PKCS#12',
+};
+
+function contentsLine(parsed: ParsedPki): string {
+  if (parsed.encoding === 'unknown') return `**Not a certificate or key file:** ${UNRECOGNIZED[parsed.unrecognized ?? 'binary']}.`;
+  if (parsed.encoding === 'pkcs12') return 'PKCS#12: its key and certificates are read with the passphrase.';
+  const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const parts = [count(parsed.certificates.length, 'certificate'), count(parsed.keys.length, 'private key')];
+  if (parsed.problems.length) parts.push(count(parsed.problems.length, 'unreadable block'));
+  return `${parsed.encoding.toUpperCase()}: ${parts.join(', ')}.`;
+}
+
+function problemLines(parsed: ParsedPki): string[] {
+  const lines = parsed.problems.slice(0, MAX_PROBLEMS).map((p) => `PEM block ${p.block} (${escape(p.label)}, line ${p.line}) ${escape(p.reason)}`);
+  if (parsed.problems.length > MAX_PROBLEMS) lines.push(`… and ${parsed.problems.length - MAX_PROBLEMS} more unreadable blocks`);
+  const other = [...new Set(parsed.otherBlocks)];
+  if (other.length) lines.push(`Skipped (OpenSSL ignores them): ${names(other)}`);
+  return lines;
+}
+
+function keyLines(reference: FileReference, files: readonly FileReference[]): string[] {
+  const parsed = reference.parsed!;
+  const key = reference.key ?? parsed.keys[0];
+  const lines = key ? [`Private key: ${describeKey(key)}`, keyMatchLine(reference, companionCertificate(reference, files))] : [];
+  // Certificates bundled with a key are judged where the certificate setting names them.
+  if (parsed.certificates.length) lines.push(`Also holds ${parsed.certificates.length} certificate${parsed.certificates.length === 1 ? '' : 's'}, used from the certificate setting.`);
+  return lines;
+}
+
+/** What the file is and holds, before any certificate: one line each. */
+function fileFacts(reference: FileReference, files: readonly FileReference[]): string[] {
+  if (!reference.value.trim()) return ['The value is empty.'];
+  const lines = location(reference);
+  // A folder is resolved but never read: its status stays 'unresolved' once it has a path.
+  if (reference.status !== 'ok' && !(reference.role === 'directory' && reference.resolved)) lines.push(STATUS[reference.status]);
+  if (reference.role === 'directory' || reference.status !== 'ok') return lines;
+  const parsed = reference.parsed!;
+  lines.push(contentsLine(parsed), ...problemLines(parsed));
+  if (reference.role === 'private-key') return [...lines, ...keyLines(reference, files)];
+  // A key beside certificates: a cert+key bundle, or one exposed in a CA list (judge reports that).
+  return [...lines, ...parsed.keys.slice(0, 2).map((k) => `Also holds a private key: ${describeKey(k)}`)];
+}
+
+/**
+ * Everything known about one referenced file, as Markdown blocks (join them with blank lines): where it is,
+ * whether it could be read, and the certificates and keys in it. Bounded whatever the file holds.
+ */
+export function describeFile(reference: FileReference, files: readonly FileReference[], now: Date): string[][] {
+  const facts = fileFacts(reference, files).map((line) => `- ${line}`);
+  // In the key role only the key counts; certificates bundled with it are shown where the certificate setting names them.
+  const showCertificates = reference.status === 'ok' && reference.role !== 'private-key' && reference.role !== 'directory';
+  return [facts, ...(showCertificates ? describeCertificates(reference.parsed!.certificates, now) : [])];
+}
+
+/** The certificate that expires first among all files, with the setting that names it. */
+export function nearestExpiry(files: readonly FileReference[]): { certificate: CertInfo; reference: FileReference } | undefined {
+  let best: { certificate: CertInfo; reference: FileReference } | undefined;
+  for (const reference of files) {
+    for (const certificate of reference.parsed?.certificates ?? []) {
+      if (!best || certificate.notAfter < best.certificate.notAfter) best = { certificate, reference };
+    }
+  }
+  return best;
+}
+
+export function joinBlocks(blocks: readonly (readonly string[])[]): string {
+  return blocks.filter((b) => b.length).map((b) => b.join('\n')).join('\n\n');
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { type CodeAction, CodeActionRequest, HoverRequest, type MarkupContent, type Diagnostic, DocumentFormattingRequest, type DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { type CodeAction, CodeActionRequest, type CompletionItem, CompletionRequest, DocumentLinkRequest, HoverRequest, type MarkupContent, type Diagnostic, DocumentFormattingRequest, type DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PKI_DIR } from '../helpers/pki';
 import { startClient, type TestClient } from '../helpers/lsp';
@@ -182,6 +182,27 @@ describe('language server over stdio', () => {
       assert.match(report, /ca-list\.pem/);
       const none = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: 'file:///not/open.json' }, position: { line: 0, character: 0 } });
       assert.equal(none, null);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('completion of keys and certificate files; links to the files', async () => {
+    const client = await startClient(FULL);
+    try {
+      copyFileSync(path.join(PKI_DIR, 'ca-list.pem'), path.join(home, 'etc', 'certs', 'ca-list.pem'));
+      const text = config({ certificates: { validate: true, cert_chain: 'etc/certs/' } });
+      await open(client, configUri, text);
+      const lines = text.split('\n');
+      const line = lines.findIndex((l) => l.includes('etc/certs/'));
+      const items = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: configUri }, position: { line, character: lines[line]!.indexOf('etc/certs/') + 'etc/certs/'.length } }) as CompletionItem[];
+      const file = items.find((i) => i.label === 'ca-list.pem');
+      assert.match(file?.detail ?? '', /CA certificates \(2\), expires 2035-01-01/);
+      const keyLine = lines.findIndex((l) => l.includes('"validate"'));
+      const keys = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: configUri }, position: { line: keyLine, character: lines[keyLine]!.indexOf('"validate"') } }) as CompletionItem[];
+      assert.ok(keys.some((k) => k.label === 'client_cert') && !keys.some((k) => k.label === 'cert_chain'), keys.map((k) => k.label).join());
+      const links = await client.connection.sendRequest(DocumentLinkRequest.type, { textDocument: { uri: configUri } });
+      assert.deepEqual(links?.map((l) => l.target), [pathToFileURL(path.join(home, 'etc', 'certs')).href]);
     } finally {
       await client.close();
     }

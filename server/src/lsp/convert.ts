@@ -1,6 +1,10 @@
 // Service findings to LSP diagnostics and code actions. The fixes travel in Diagnostic.data, so a code
 // action is built from the diagnostic the client sends back — never by parsing the document again.
-import { CodeAction, CodeActionKind, type Diagnostic, DiagnosticSeverity, type Position, type TextEdit } from 'vscode-languageserver/node';
+import {
+  CodeAction, CodeActionKind, type CompletionItem, CompletionItemKind, CompletionItemTag, type Diagnostic, DiagnosticSeverity, InsertTextFormat,
+  MarkupKind, type Position, type TextEdit,
+} from 'vscode-languageserver/node';
+import type { CompletionEntry } from '../service/complete';
 import type { Severity } from '../service/codes';
 import type { Finding, FindingData, Fix } from '../service/types';
 import { SelectCommand } from './protocol';
@@ -71,4 +75,29 @@ function mergeable(edits: TextEdit[]): TextEdit[] {
     result.push(edit);
   }
   return result;
+}
+
+const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
+  property: CompletionItemKind.Property,
+  value: CompletionItemKind.Value,
+  file: CompletionItemKind.File,
+  folder: CompletionItemKind.Folder,
+};
+
+export function toCompletionItem(entry: CompletionEntry): CompletionItem {
+  const item: CompletionItem = {
+    label: entry.label,
+    kind: COMPLETION_KIND[entry.kind],
+    textEdit: { range: entry.range, newText: entry.insertText },
+    insertTextFormat: entry.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+  };
+  if (entry.detail) item.detail = entry.detail;
+  if (entry.documentation) item.documentation = { kind: MarkupKind.Markdown, value: entry.documentation };
+  if (entry.sortText) item.sortText = entry.sortText;
+  if (entry.filterText) item.filterText = entry.filterText;
+  if (entry.additionalEdits?.length) item.additionalTextEdits = entry.additionalEdits;
+  if (entry.deprecated) item.tags = [CompletionItemTag.Deprecated];
+  // A folder continues the path: open the suggestions again inside it.
+  if (entry.retrigger) item.command = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+  return item;
 }

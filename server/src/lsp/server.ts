@@ -9,8 +9,9 @@ import { nodeFileSystem } from '../node/fileSystem';
 import { type CheckResult, createEmsService } from '../service';
 import { normalizeSettings } from '../service/settings';
 import type { Settings } from '../service/types';
-import { codeActions, toDiagnostic } from './convert';
+import { codeActions, toCompletionItem, toDiagnostic } from './convert';
 import { hover } from '../service/hover';
+import { documentLinks } from '../service/links';
 import { certificateReport } from '../service/report';
 import { RecheckRequest, ReportRequest, type ReportParams, StatusRequest, type StatusParams, type StatusResult } from './protocol';
 import { folding, format, outline, selectionRanges } from './structure';
@@ -49,6 +50,8 @@ export function startServer(connection: Connection): void {
         documentFormattingProvider: true,
         documentRangeFormattingProvider: true,
         hoverProvider: true,
+        completionProvider: { triggerCharacters: ['"', '/', ':'] },
+        documentLinkProvider: {},
       },
       serverInfo: { name: 'ems-config-language-server' },
     };
@@ -132,6 +135,12 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction((params) => withCheck(params.textDocument.uri, [], (result) => codeActions(params.textDocument.uri, params.context.diagnostics, result.findings)));
   connection.onRequest(StatusRequest, (params: StatusParams) => withCheck<StatusResult | null>(params.uri, null, status));
   connection.onRequest(ReportRequest, (params: ReportParams) => withCheck(params.uri, '', (result) => certificateReport(result, reportLabel(params.uri))));
+  connection.onCompletion(async (params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    return (await service.complete(await checkOf(document), params.position)).map(toCompletionItem);
+  });
+  connection.onDocumentLinks((params) => withCheck(params.textDocument.uri, [], (result) => documentLinks(result)));
   connection.onHover((params) => withCheck(params.textDocument.uri, null, (result) => {
     const found = hover(result, params.position);
     return found ? { contents: { kind: MarkupKind.Markdown, value: found.contents }, range: found.range } : null;

@@ -17,7 +17,8 @@ import { atLeast, before, formatVersion, type Version } from './version';
 
 /** No certificate or key file comes near this; anything larger is not one. */
 export const MAX_PKI_FILE_BYTES = 1024 * 1024;
-const PKI_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.key', '.p8', '.p12', '.pfx', '.ca-bundle', '.chain']);
+/** Names that certificate and key files go by: suggestions for a missing file, and path completion. */
+export const PKI_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.key', '.p8', '.p12', '.pfx', '.ca-bundle', '.chain']);
 
 export type FileStatus = 'ok' | 'not-checkable' | 'unresolved' | 'not-found' | 'unreadable' | 'not-regular' | 'too-large' | 'empty';
 

@@ -1,6 +1,7 @@
 // The service façade: everything the adapters (LSP server, CLI) call. No LSP imports; no IO but through ports.
 import { checkDocument, type DocumentCheck } from './check';
 import { CODES } from './codes';
+import { complete, type CompletionEntry } from './complete';
 import { checkFiles, type FileReference } from './files';
 import { FindingSink } from './findings';
 import { emsHome } from './home';
@@ -8,7 +9,7 @@ import type { TextIndex } from './model';
 import { PkiCache } from './pkiCache';
 import type { ServicePorts } from './ports';
 import { applySeverity, normalizeSettings } from './settings';
-import type { Finding, Settings } from './types';
+import type { Finding, Position, Settings } from './types';
 import { parseVersion } from './version';
 
 export interface CheckRequest {
@@ -36,6 +37,8 @@ export interface CheckResult {
 
 export interface EmsService {
   check(request: CheckRequest): Promise<CheckResult>;
+  /** Completion at a position of a checked document; reads candidate files through the same cache as checks. */
+  complete(result: CheckResult, position: Position): Promise<CompletionEntry[]>;
 }
 
 export function createEmsService(ports: ServicePorts): EmsService {
@@ -53,6 +56,7 @@ export function createEmsService(ports: ServicePorts): EmsService {
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
       return { findings: sortFindings(findings), home, files, document, settings, now };
     },
+    complete: (result, position) => complete(result, position, { fs: ports.fs, cache }),
   };
 }
 
@@ -68,6 +72,7 @@ function sortFindings(findings: Finding[]): Finding[] {
 }
 
 export type { DocumentCheck } from './check';
+export type { CompletionEntry } from './complete';
 export type { FileReference } from './files';
 export type { FileSystemPort, ServicePorts } from './ports';
 export type { Finding, Settings };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { type CodeAction, CodeActionRequest, type CompletionItem, CompletionRequest, DocumentLinkRequest, HoverRequest, type MarkupContent, type Diagnostic, DocumentFormattingRequest, type DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { type CodeAction, CodeActionRequest, SelectionRangeRequest, type CompletionItem, CompletionRequest, DocumentLinkRequest, HoverRequest, type MarkupContent, type Diagnostic, DocumentFormattingRequest, type DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { PKI_DIR } from '../helpers/pki';
 import { startClient, type TestClient } from '../helpers/lsp';
@@ -218,8 +218,25 @@ describe('language server over stdio', () => {
       const edits = await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri: configUri }, options: { tabSize: 2, insertSpaces: true } });
       const formatted = TextDocument.applyEdits(TextDocument.create(configUri, 'ems-config', 1, text), edits ?? []);
       assert.equal(formatted, JSON.stringify(JSON.parse(text), null, 2));
+      const [selection] = await client.connection.sendRequest(SelectionRangeRequest.type, { textDocument: { uri: configUri }, positions: [{ line: 3, character: 14 }] }) ?? [];
+      assert.deepEqual([selection?.range.start, selection?.parent?.range.start], [{ line: 3, character: 13 }, { line: 3, character: 12 }]);
       const folds = await client.connection.sendRequest(FoldingRangeRequest.type, { textDocument: { uri: configUri } });
       assert.deepEqual(folds?.map((f) => [f.startLine, f.endLine]).sort((a, b) => a[0]! - b[0]!), [[0, 10], [1, 5], [2, 4], [8, 9]]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('re-check on request: a certificate replaced on disk without any watcher is picked up', async () => {
+    const client = await startClient({ workspace: { configuration: true } });
+    try {
+      const cert = path.join(home, 'etc', 'certs', 'recheck.pem');
+      copyFileSync(path.join(PKI_DIR, 'server.pem'), cert);
+      await open(client, configUri, config({ http_server: { ssl: true, authenticate: false, certificate: cert } }));
+      await client.diagnostics(configUri, (d) => d.length > 0);
+      copyFileSync(path.join(PKI_DIR, 'expired.pem'), cert);
+      await client.connection.sendRequest('emsConfig/recheck');
+      await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'cert-expired'), 2000);
     } finally {
       await client.close();
     }

@@ -3,7 +3,7 @@
 // server process exists only while there is something for it to check.
 import * as path from 'node:path';
 import {
-  commands, ConfigurationTarget, type ExtensionContext, languages, LanguageStatusSeverity, Range, Selection, Uri, window, workspace,
+  commands, ConfigurationTarget, type ExtensionContext, languages, type LanguageStatusItem, LanguageStatusSeverity, Range, Selection, Uri, window, workspace,
 } from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { RecheckRequest, ReportRequest, type ReportParams, SelectCommand, StatusRequest, type StatusParams, type StatusResult } from '../../server/src/lsp/protocol';
@@ -14,7 +14,12 @@ const KNOWN_VERSIONS = ['5.5.0', '5.4.12', '5.4.10', '5.4.8', '5.4.7', '5.4.6', 
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+/** What the extension hands to other extensions (and to the integration tests): the language status item. */
+export interface EmsConfigApi {
+  statusItem: LanguageStatusItem;
+}
+
+export async function activate(context: ExtensionContext): Promise<EmsConfigApi> {
   const module = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -73,6 +78,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
 
   await started.start();
   void refresh();
+  return { statusItem: status };
 }
 
 export async function deactivate(): Promise<void> {

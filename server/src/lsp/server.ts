@@ -104,8 +104,16 @@ export function startServer(connection: Connection): void {
     for (const document of documents.all()) schedule(document, 0);
   };
 
-  documents.onDidOpen((event) => schedule(event.document, 0));
-  documents.onDidChangeContent((event) => schedule(event.document, DEBOUNCE_MS));
+  // TextDocuments fires a content change right after every open: that one must not delay the first check.
+  const justOpened = new Set<string>();
+  documents.onDidOpen((event) => {
+    justOpened.add(event.document.uri);
+    schedule(event.document, 0);
+  });
+  documents.onDidChangeContent((event) => {
+    if (justOpened.delete(event.document.uri)) return;
+    schedule(event.document, DEBOUNCE_MS);
+  });
   documents.onDidClose((event) => {
     clearTimeout(pending.get(event.document.uri));
     pending.delete(event.document.uri);

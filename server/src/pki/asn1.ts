@@ -32,12 +32,13 @@ function oid(node: Asn1 | undefined): string | undefined {
   return value === undefined ? undefined : forge.asn1.derToOid(value);
 }
 
+/** A validity time; undefined when it is not one (forge returns an Invalid Date for garbage digits). */
 function time(node: Asn1 | undefined): Date | undefined {
   const value = bytes(node);
   if (value === undefined) return undefined;
-  if (node?.type === Type.UTCTIME) return forge.asn1.utcTimeToDate(value);
-  if (node?.type === Type.GENERALIZEDTIME) return forge.asn1.generalizedTimeToDate(value);
-  return undefined;
+  const date = node?.type === Type.UTCTIME ? forge.asn1.utcTimeToDate(value)
+    : node?.type === Type.GENERALIZEDTIME ? forge.asn1.generalizedTimeToDate(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : undefined;
 }
 
 const KEY_USAGE_BITS = [

@@ -46,13 +46,23 @@ function altNames(value: string | undefined): string[] {
   return value ? value.split(/, (?=(?:[^"]*"[^"]*")*[^"]*$)/) : [];
 }
 
+// Parsed certificates are cached and judged again on every keystroke: verify each pair once.
+const verified = new WeakMap<X509Certificate, WeakMap<X509Certificate, boolean>>();
+
 /** Whether `issuer` signed `certificate`: by signature, not by names. */
 export function isIssuedBy(certificate: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return certificate.verify(issuer.publicKey);
-  } catch {
-    return false;
+  let byIssuer = verified.get(certificate);
+  if (!byIssuer) verified.set(certificate, (byIssuer = new WeakMap()));
+  let verdict = byIssuer.get(issuer);
+  if (verdict === undefined) {
+    try {
+      verdict = certificate.verify(issuer.publicKey);
+    } catch {
+      verdict = false;
+    }
+    byIssuer.set(issuer, verdict);
   }
+  return verdict;
 }
 
 /** Reads one DER certificate; undefined when Node or the DER walk cannot. */

@@ -78,17 +78,18 @@ function validity(certificate: CertInfo, index: number, options: JudgeOptions): 
   const { label, now, expiryWarningDays } = options;
   const findings: PkiFinding[] = [];
   const where = `Certificate ${nameOf(certificate)} in ${label}`;
-  const data = { ...certificateData(certificate), notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString() };
+  // Built only when there is something to say: this runs for every certificate on every keystroke.
+  const data = () => ({ ...certificateData(certificate), notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString() });
   // OpenSSL's verdict: valid while notBefore <= now <= notAfter.
   if (now.getTime() > certificate.notAfter.getTime()) {
-    findings.push({ code: 'cert-expired', certIndex: index, data,
+    findings.push({ code: 'cert-expired', certIndex: index, data: data(),
       message: `${where} expired on ${day(certificate.notAfter)} (${distance(certificate.notAfter, now)}).` });
   } else if (certificate.notAfter.getTime() - now.getTime() <= expiryWarningDays * DAY) {
-    findings.push({ code: 'cert-expiring-soon', certIndex: index, data,
+    findings.push({ code: 'cert-expiring-soon', certIndex: index, data: data(),
       message: `${where} expires on ${day(certificate.notAfter)} (${distance(certificate.notAfter, now)}).` });
   }
   if (now.getTime() < certificate.notBefore.getTime()) {
-    findings.push({ code: 'cert-not-yet-valid', certIndex: index, data,
+    findings.push({ code: 'cert-not-yet-valid', certIndex: index, data: data(),
       message: `${where} is not valid until ${day(certificate.notBefore)} (${distance(certificate.notBefore, now)}).` });
   }
   return findings;

@@ -147,15 +147,25 @@ function openPkcs12File(parsed: ParsedPki, der: Buffer, passphrase: string | und
   return { ok: true, key: result.key.info, handle: KeyHandle.of(result.key.publicKey), contents };
 }
 
+// KeyObject.equals would be cheaper, but comparing keys of two types leaves an error on OpenSSL's queue that
+// Node does not clear, and the next key read then fails. Exported SubjectPublicKeyInfo is compared instead,
+// exported once per key object (certificates and keys are cached, so a keystroke exports nothing).
+const spkis = new WeakMap<KeyObject, Buffer>();
+
+function spki(key: KeyObject): Buffer {
+  let der = spkis.get(key);
+  if (!der) spkis.set(key, (der = key.export({ type: 'spki', format: 'der' })));
+  return der;
+}
+
 /**
  * Whether the key belongs to the certificate at `certIndex` (default: the first, the leaf of an identity
- * chain): their public keys, exported as SubjectPublicKeyInfo DER, are the same. Works for every key type.
+ * chain): their public keys are the same. Works for every key type.
  */
 export function keyMatches(parsed: ParsedPki, key: KeyHandle, certIndex = 0): boolean {
   const certificate = contentsOf(parsed.handle).certificates[certIndex];
   const publicKey = publicKeyOf(key);
   if (!certificate || !publicKey) return false;
-  const spki = (object: KeyObject): Buffer => object.export({ type: 'spki', format: 'der' });
   try {
     return spki(certificate.publicKey).equals(spki(publicKey));
   } catch {

@@ -160,8 +160,8 @@ export function describeCertificates(certificates: readonly CertInfo[], now: Dat
 const FORMATS: Record<KeyFormat, string> = {
   pkcs8: 'PKCS#8',
   'pkcs8-encrypted': 'encrypted PKCS#8',
-  pkcs1: 'PKCS#1 (BEGIN RSA PRIVATE KEY)',
-  sec1: 'SEC1 (BEGIN EC PRIVATE KEY)',
+  pkcs1: 'PKCS#1 (traditional RSA key)',
+  sec1: 'SEC1 (traditional EC key)',
   traditional: 'traditional OpenSSL PEM',
   'traditional-encrypted': 'traditional OpenSSL PEM, encrypted (Proc-Type/DEK-Info)',
   pkcs12: 'PKCS#12',

@@ -193,6 +193,8 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   }
   if (!opened.ok) return;
   reference.key = opened.key;
+  // Unlocked, a PKCS#12 file shows its certificates too (hovers, the report).
+  reference.parsed = opened.contents;
   if (annotation.unencryptedCode && !opened.key.encrypted) {
     // 5.4.0 refuses an unencrypted HTTP server key outright; later releases are not documented to.
     const refused = atLeast(context.version, '5.4.0') && before(context.version, '5.4.5');

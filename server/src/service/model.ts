@@ -24,6 +24,8 @@ export function indexText(text: string): TextIndex {
   const positionAt = (offset: number): Position => {
     lineStarts ??= computeLineStarts(text);
     offset = Math.max(0, Math.min(offset, text.length));
+    // Between \r and \n is no position in LSP: take the end of the line.
+    if (text.charCodeAt(offset) === 10 && text.charCodeAt(offset - 1) === 13) offset--;
     let low = 0;
     let high = lineStarts.length - 1;
     while (low < high) {

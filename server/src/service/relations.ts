@@ -2,7 +2,7 @@
 // each other, and settings the rest of the file makes inert.
 import type { Node } from 'jsonc-parser';
 import type { FindingSink } from './findings';
-import { childPointer, findProperty, nodeAt, pointerOf, propertiesOf, scalarValue } from './model';
+import { childPointer, findProperty, nodeAt, propertiesOf, scalarValue } from './model';
 import { defaultNumber, propertySchema, type SchemaNode } from './schema';
 import type { Visit } from './shape';
 import type { Fix } from './types';
@@ -69,47 +69,55 @@ function placeholder(schema: SchemaNode | undefined): string {
   }
 }
 
+/** A top-level group as the document spells its key (pointers must resolve in the document). */
+function group(root: Node, name: string): { node: Node | undefined; pointer: string } {
+  const property = findProperty(root, name);
+  return { node: property?.valueNode, pointer: childPointer('', property?.key ?? name) };
+}
+
 function inconsistentValues(root: Node, sink: FindingSink): void {
-  const ws = nodeAt(root, ['ws_connection']);
-  const chunk = findProperty(ws, 'message_chunk_size');
-  const frame = findProperty(ws, 'max_frame_size');
+  const ws = group(root, 'ws_connection');
+  const chunk = findProperty(ws.node, 'message_chunk_size');
+  const frame = findProperty(ws.node, 'max_frame_size');
   const chunkSize = numberOr(chunk?.valueNode, defaultNumber(['ws_connection', 'message_chunk_size']));
   const frameSize = numberOr(frame?.valueNode, defaultNumber(['ws_connection', 'max_frame_size']));
   if ((chunk || frame) && chunkSize !== undefined && frameSize !== undefined && chunkSize > frameSize) {
     const at = (chunk ?? frame)!;
     sink.add('inconsistent-values', `message_chunk_size (${chunkSize}) is larger than max_frame_size (${frameSize}${frame ? '' : ', the default'}); the EMS refuses this ("Message chunk size MUST be less than or equal max websocket frame size").`,
-      at.valueNode ?? at.keyNode, pointerOf(['ws_connection', at.key]), undefined, 'error');
+      at.valueNode ?? at.keyNode, childPointer(ws.pointer, at.key), undefined, 'error');
   }
-  const idle = findProperty(nodeAt(root, ['file']), 'idle_timeout');
-  const frameRead = findProperty(ws, 'frame_read_timeout');
+  const file = group(root, 'file');
+  const idle = findProperty(file.node, 'idle_timeout');
+  const frameRead = findProperty(ws.node, 'frame_read_timeout');
   const idleTimeout = numberOr(idle?.valueNode, undefined);
   const frameTimeout = numberOr(frameRead?.valueNode, defaultNumber(['ws_connection', 'frame_read_timeout']));
   if (idle && idleTimeout !== undefined && frameTimeout !== undefined && idleTimeout <= frameTimeout) {
     sink.add('inconsistent-values', `file.idle_timeout (${idleTimeout}) is not above ws_connection.frame_read_timeout (${frameTimeout}${frameRead ? '' : ', the default'}); the EMS raises it to 1.2 × frame_read_timeout (${Math.round(frameTimeout * 1.2)}).`,
-      idle.valueNode ?? idle.keyNode, pointerOf(['file', idle.key]));
+      idle.valueNode ?? idle.keyNode, childPointer(file.pointer, idle.key));
   }
 }
 
 function noEffect(root: Node, sink: FindingSink): void {
-  const certificates = nodeAt(root, ['certificates']);
-  if (scalarValue(findProperty(certificates, 'validate')?.valueNode) === false) {
-    inert(sink, certificates!, ['certificates'], ['cert_chain', 'validation_criteria'], 'certificates.validate is false, so the platform certificate is never checked against it');
+  const certificates = group(root, 'certificates');
+  if (scalarValue(findProperty(certificates.node, 'validate')?.valueNode) === false) {
+    inert(sink, certificates, ['cert_chain', 'validation_criteria'], 'certificates.validate is false, so the platform certificate is never checked against it');
   }
-  const http = nodeAt(root, ['http_server']);
-  if (scalarValue(findProperty(http, 'ssl')?.valueNode) === false) {
-    inert(sink, http!, ['http_server'], ['certificate', 'private_key', 'passphrase'], 'http_server.ssl is false, so the REST server does not use it');
+  const http = group(root, 'http_server');
+  if (scalarValue(findProperty(http.node, 'ssl')?.valueNode) === false) {
+    inert(sink, http, ['certificate', 'private_key', 'passphrase'], 'http_server.ssl is false, so the REST server does not use it');
   }
-  const encryption = findProperty(nodeAt(root, ['ws_connection']), 'encryption');
+  const ws = group(root, 'ws_connection');
+  const encryption = findProperty(ws.node, 'encryption');
   if (scalarValue(encryption?.valueNode) === 'none' && scalarValue(nodeAt(root, ['fips', 'enabled'])) === true) {
     sink.add('no-effect', 'encryption "none" is ignored while fips.enabled is true ("FIPS enabled devices are not allowed to disable encryption").',
-      encryption!.valueNode!, pointerOf(['ws_connection', encryption!.key]));
+      encryption!.valueNode!, childPointer(ws.pointer, encryption!.key));
   }
 }
 
-function inert(sink: FindingSink, object: Node, path: string[], keys: string[], why: string): void {
-  for (const property of propertiesOf(object)) {
+function inert(sink: FindingSink, object: { node: Node | undefined; pointer: string }, keys: string[], why: string): void {
+  for (const property of object.node ? propertiesOf(object.node) : []) {
     if (keys.includes(property.key.toLowerCase())) {
-      sink.add('no-effect', `${property.key} has no effect: ${why}.`, property.keyNode, pointerOf([...path, property.key]));
+      sink.add('no-effect', `${property.key} has no effect: ${why}.`, property.keyNode, childPointer(object.pointer, property.key));
     }
   }
 }

@@ -130,7 +130,7 @@ class Walker {
     const expected = [...new Set(allowedTypes(schema).map((t) => (t === 'integer' ? 'whole number' : t)))];
     const fix = convertFix(this.sink, node, allowedTypes(schema));
     this.sink.add('wrong-type', `${key ?? 'This value'} must be ${expected.map(article).join(' or ')}, not ${article(actual)}${typeHint(node, expected)}.`,
-      node, pointer, fix ? { replacement: fix.edits[0]!.newText, fixes: [fix] } : undefined);
+      node, pointer, fix ? { fixes: [fix] } : undefined);
   }
 
   private constraints(node: Node, schema: SchemaNode, pointer: string, key: string | undefined): void {
@@ -238,7 +238,9 @@ function convertFix(sink: FindingSink, node: Node, wanted: JsonType[]): Fix | un
     }
     if (wanted.includes('array')) return replaceFix(sink, node, `[${text}]`, 'Wrap in an array', true);
   } else if ((typeof value === 'number' || typeof value === 'boolean') && wanted.includes('string')) {
-    return replaceFix(sink, node, JSON.stringify(String(value)), `Change to "${value}"`, true);
+    // Two quotes around the value, so that neither the title nor the edits repeat it (it may be a password).
+    const quote = (offset: number) => ({ range: sink.range({ offset, length: 0 }), newText: '"' });
+    return { title: 'Put the value in quotes', edits: [quote(node.offset), quote(node.offset + node.length)], preferred: true };
   } else if (node.type === 'object' && wanted.includes('array')) {
     return replaceFix(sink, node, `[${text}]`, 'Wrap in an array', true);
   }

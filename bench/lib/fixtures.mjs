@@ -1,0 +1,130 @@
+// The texts and files the bench runs on: the sample EMS home of `npm start`, a config naming 10 certificate
+// and key files, a 40,000-line config, and a fleet of EMS homes sharing one CA list. Everything is written
+// into a temporary folder; the sample certificates are generated (scripts/make-sample-home.mjs) only when
+// they are missing, then copied, so a concurrent `npm start` cannot change them under a warm cache.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exportKey, generateKey, makeCertificate, TEST_PASSPHRASE } from '../../scripts/pki.mjs';
+
+const DAY = 86_400_000;
+const SAMPLE_CERTS = ['ca-list.pem', 'edge-ca-list.pem', 'client.pem', 'client-key.pem', 'ems-http-chain.pem', 'ems-http-key.pem'];
+
+/** The sample home, copied into tmp. */
+export function sampleHome(repo, tmp) {
+  const source = join(repo, 'samples', 'ems-home');
+  if (!SAMPLE_CERTS.every((name) => existsSync(join(source, 'etc', 'certs', name)))) {
+    execFileSync(process.execPath, [join(repo, 'scripts', 'make-sample-home.mjs')], { stdio: 'ignore' });
+  }
+  const home = join(tmp, 'sample-home');
+  cpSync(source, home, { recursive: true });
+  const config = join(home, 'etc', 'config.json');
+  return { home, config, text: readFileSync(config, 'utf8') };
+}
+
+/** A home whose config names 10 certificate and key files (RSA and EC, PEM, encrypted PKCS#8 keys). */
+export async function tenFileHome(tmp) {
+  const home = join(tmp, 'ten-files');
+  const certs = join(home, 'etc', 'certs');
+  mkdirSync(certs, { recursive: true });
+  const now = Date.now();
+  const at = (days) => new Date(now + days * DAY);
+  const rootKey = generateKey('rsa-2048');
+  const root = await makeCertificate({ cn: 'Bench Root CA', key: rootKey, notBefore: at(-400), notAfter: at(3000), ca: true });
+  const issuingKey = generateKey('ec-p256');
+  const issuing = await makeCertificate({ cn: 'Bench Issuing CA', key: issuingKey, issuer: root, notBefore: at(-400), notAfter: at(1800), ca: true, pathLength: 0 });
+  const otherRootKey = generateKey('ec-p384');
+  const otherRoot = await makeCertificate({ cn: 'Bench Other Root CA', key: otherRootKey, notBefore: at(-100), notAfter: at(3000), ca: true });
+  const thirdRootKey = generateKey('ec-p256');
+  const thirdRoot = await makeCertificate({ cn: 'Bench Third Root CA', key: thirdRootKey, notBefore: at(-100), notAfter: at(3000), ca: true });
+  const httpKey = generateKey('rsa-2048');
+  const http = await makeCertificate({ cn: '127.0.0.1', key: httpKey, issuer: issuing, notBefore: at(-30), notAfter: at(335), sans: ['127.0.0.1'] });
+  const clientKey = generateKey('ec-p256');
+  const client = await makeCertificate({ cn: 'edge-device-0001', key: clientKey, issuer: issuing, notBefore: at(-30), notAfter: at(335) });
+  const files = {
+    'http-chain.pem': http.pem + issuing.pem,
+    'http-key.pem': exportKey(httpKey, { passphrase: TEST_PASSPHRASE }),
+    'root.pem': root.pem,
+    'issuing.pem': issuing.pem,
+    'other-root.pem': otherRoot.pem,
+    'third-root.pem': thirdRoot.pem,
+    'ca-bundle.pem': root.pem + issuing.pem + otherRoot.pem,
+    'client.pem': client.pem + issuing.pem,
+    'client-key.pem': exportKey(clientKey, { passphrase: TEST_PASSPHRASE }),
+    'edge-ca-list.pem': issuing.pem + root.pem,
+  };
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(certs, name), content);
+  const p = (name) => join(certs, name);
+  const config = {
+    ws_servers: [{ host: 'twx.example.com', port: 443 }],
+    resource: '/Thingworx/WS',
+    appKey: 'AES:O/V1gZmxCFmwZZ//WgZ1rrfEi/Z36AvYNF2BSLR3m0Wvk0q3ExxaH/KIUEgFhuE4',
+    http_server: { host: '127.0.0.1', port: 8000, ssl: true, certificate: p('http-chain.pem'), private_key: p('http-key.pem'), passphrase: TEST_PASSPHRASE, authenticate: true, user: 'emsuser', password: 'AES:XiMSn4CukWcxRvBrzZ2Ijg==' },
+    ws_connection: { encryption: 'ssl' },
+    certificates: {
+      validate: true,
+      allow_self_signed: false,
+      cert_chain: [p('root.pem'), p('issuing.pem'), p('other-root.pem'), p('third-root.pem'), p('ca-bundle.pem')],
+      client_cert: p('client.pem'),
+      key_file: p('client-key.pem'),
+      key_passphrase: TEST_PASSPHRASE,
+      http_client_ca_certs: p('edge-ca-list.pem'),
+    },
+  };
+  const text = JSON.stringify(config, null, 2) + '\n';
+  const configPath = join(home, 'etc', 'config.json');
+  writeFileSync(configPath, text);
+  return { home, config: configPath, text, fileCount: Object.keys(files).length };
+}
+
+/** The sample config with its auto_bind array grown to about `lines` lines (6 lines an entry). */
+export function bigConfig(sampleText, lines = 40_000) {
+  const config = JSON.parse(sampleText);
+  const base = JSON.stringify({ ...config, auto_bind: [] }, null, 2).split('\n').length;
+  const entries = Math.ceil((lines - base) / 6);
+  config.auto_bind = Array.from({ length: entries }, (_, i) => ({
+    name: `PressLine${String(i + 1).padStart(5, '0')}`,
+    host: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    port: 1024 + (i % 60_000),
+    protocol: i % 3 ? 'https' : 'http',
+  }));
+  const text = JSON.stringify(config, null, 2) + '\n';
+  return { text, entries, lines: text.split('\n').length - 1 };
+}
+
+/**
+ * `count` EMS homes shaped like the sample (same text, 6 file references): each with its own HTTP server and
+ * client certificate and key (copies of the sample's: different paths, so each is read and parsed), both
+ * CA-list settings naming one shared CA list by absolute path. Homes are split into folders of 100, 400 and
+ * 500 so that 100, 500 and 1,000 configs are checked by naming one, two or three folders.
+ */
+export function fleet(tmp, sample, count = 1000) {
+  const root = join(tmp, 'fleet');
+  const shared = join(root, 'shared', 'ca-list.pem');
+  mkdirSync(join(root, 'shared'), { recursive: true });
+  writeFileSync(shared, readFileSync(join(sample.home, 'etc', 'certs', 'ca-list.pem')));
+  const config = JSON.parse(sample.text);
+  config.certificates.cert_chain = shared;
+  config.certificates.http_client_ca_certs = shared;
+  const own = ['client.pem', 'client-key.pem', 'ems-http-chain.pem', 'ems-http-key.pem'].map((name) => [name, readFileSync(join(sample.home, 'etc', 'certs', name))]);
+  const parts = [['part-a', 100], ['part-b', 400], ['part-c', 500]];
+  let n = 0;
+  for (const [part, size] of parts) {
+    for (let i = 0; i < size && n < count; i++, n++) {
+      const home = join(root, part, `dev-${String(n).padStart(4, '0')}`);
+      mkdirSync(join(home, 'etc', 'certs'), { recursive: true });
+      for (const [name, bytes] of own) writeFileSync(join(home, 'etc', 'certs', name), bytes);
+      config.auto_bind[0].name = `PressLine${String(n).padStart(4, '0')}`;
+      writeFileSync(join(home, 'etc', 'config.json'), JSON.stringify(config, null, 2) + '\n');
+    }
+  }
+  return { root, shared, folders: { 100: [join(root, 'part-a')], 500: [join(root, 'part-a'), join(root, 'part-b')], 1000: [join(root, 'part-a'), join(root, 'part-b'), join(root, 'part-c')] } };
+}
+
+/** Position (0-based line, character) of the first occurrence of `needle` in text, plus `delta` characters. */
+export function positionOf(text, needle, delta = 0) {
+  const offset = text.indexOf(needle);
+  if (offset < 0) throw new Error(`${needle} not in text`);
+  const before = text.slice(0, offset + delta).split('\n');
+  return { line: before.length - 1, character: before.at(-1).length };
+}

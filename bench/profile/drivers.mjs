@@ -22,7 +22,12 @@ process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 const sample = sampleHome(REPO, tmp);
 const service = createEmsService(ports);
 let run;
-if (figure === 'warm') run = () => service.check({ text: sample.text, path: sample.config, settings: SETTINGS });
+if (figure === 'warm') {
+  // As the bench measures it: the server's port when the editor watches the files (stats remembered).
+  const { WatchedStats } = require(join(REPO, 'out/server/src/node/watchedStats.js'));
+  const watched = createEmsService({ ...ports, fs: new WatchedStats(nodeFileSystem) });
+  run = () => watched.check({ text: sample.text, path: sample.config, settings: SETTINGS });
+}
 else if (figure === 'big') {
   const { text } = bigConfig(sample.text, 40_000);
   run = () => service.check({ text, path: sample.config, settings: SETTINGS });

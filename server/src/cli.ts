@@ -1,11 +1,16 @@
-// Entry point of the `ems-config` command.
+// Entry point of the `ems-config` command (and of its worker threads, for large fleets).
 import { main } from './cli/main';
+import { isWorker, workerMain } from './cli/pool';
 
-main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  isTTY: process.stdout.isTTY === true,
-}).then((code) => { process.exitCode = code; }, (error: unknown) => {
-  process.stderr.write(`ems-config: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 2;
-});
+if (isWorker()) {
+  void workerMain();
+} else {
+  main(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    isTTY: process.stdout.isTTY === true,
+  }, __filename).then((code) => { process.exitCode = code; }, (error: unknown) => {
+    process.stderr.write(`ems-config: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  });
+}

@@ -90,6 +90,22 @@ describe('ems-config check', () => {
     assert.equal(code, 1);
   });
 
+  test('a fleet is checked on worker threads, reported in path order, every config counted', () => {
+    const fleet = path.join(work, 'fleet');
+    for (let i = 0; i < 60; i++) {
+      const dir = path.join(fleet, `dev-${String(i).padStart(3, '0')}`, 'etc');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'config.json'), i % 3 ? config() : config({ certificates: { validate: false } }));
+    }
+    const { code, stdout } = run('check', '--format', 'json', fleet);
+    assert.equal(code, 0);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(report.summary, { files: 60, errors: 0, warnings: 20, information: 0, hints: 0 });
+    const names = report.files.map((f: { path: string }) => path.relative(fleet, f.path));
+    assert.deepEqual(names, [...names].sort());
+    report.files.forEach((f: { diagnostics: unknown[] }, i: number) => assert.equal(f.diagnostics.length, i % 3 ? 0 : 1, names[i]));
+  });
+
   test('--ems-version changes the version findings', () => {
     const legacy = home('legacy', config({ http_server: { use_default_certificate: false, ssl: false } }));
     const file = path.join(legacy, 'etc', 'config.json');

@@ -6,6 +6,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../node/fileSystem';
+import { WatchedStats } from '../node/watchedStats';
 import { type CheckResult, createEmsService } from '../service';
 import { normalizeSettings } from '../service/settings';
 import type { Settings } from '../service/types';
@@ -22,7 +23,10 @@ const DEBOUNCE_MS = 150;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const service = createEmsService({ fs: nodeFileSystem, now: () => new Date() });
+  // With watchers on every file read, stats are remembered until a watcher says otherwise (created lazily:
+  // whether the client watches is known only at initialize).
+  const stats = new WatchedStats(nodeFileSystem);
+  let service = createEmsService({ fs: nodeFileSystem, now: () => new Date() });
   const pending = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
   /** The latest check of each open document, by the version it checked. */
@@ -36,7 +40,10 @@ export function startServer(connection: Connection): void {
     // Certificates often live outside the workspace: ask the client to watch each file we read, as VS Code's
     // Markdown server does. Without that capability every check re-stats the files anyway.
     const watching = params.capabilities.workspace?.didChangeWatchedFiles;
-    if (watching?.dynamicRegistration && watching.relativePatternSupport) watches = new FileWatches(connection);
+    if (watching?.dynamicRegistration && watching.relativePatternSupport) {
+      watches = new FileWatches(connection);
+      service = createEmsService({ fs: stats, now: () => new Date() });
+    }
     // A standalone client without workspace/configuration passes settings here instead.
     const options = params.initializationOptions as { settings?: unknown } | undefined;
     pushedSettings = normalizeSettings(options?.settings ?? options);
@@ -131,8 +138,14 @@ export function startServer(connection: Connection): void {
     }
     recheckAll();
   });
-  connection.onDidChangeWatchedFiles(recheckAll);
-  connection.onRequest(RecheckRequest, () => recheckAll());
+  connection.onDidChangeWatchedFiles((params) => {
+    stats.forget(Array.isArray(params.changes) ? params.changes.flatMap((change) => fsPath(change.uri) ?? []) : undefined);
+    recheckAll();
+  });
+  connection.onRequest(RecheckRequest, () => {
+    stats.forget();
+    recheckAll();
+  });
 
   /** Runs a request against an open document's latest check; a document we do not have gets `empty`. */
   const withCheck = async <T>(uri: string, empty: T, answer: (result: CheckResult, document: TextDocument) => T): Promise<T> => {

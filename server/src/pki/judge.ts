@@ -99,14 +99,14 @@ function strength(certificate: CertInfo, index: number, label: string): PkiFindi
   const findings: PkiFinding[] = [];
   const where = `Certificate ${nameOf(certificate)} in ${label}`;
   const hash = signatureHash(certificate.signatureOid);
-  const data = { ...certificateData(certificate), signatureAlgorithm: certificate.signatureAlgorithm };
+  const data = () => ({ ...certificateData(certificate), signatureAlgorithm: certificate.signatureAlgorithm });
   if (certificate.selfSigned) {
     // No verdict on a self-signature: nobody verifies it.
   } else if (hash === 'MD5' || hash === 'MD2' || hash === 'SHA-1') {
-    findings.push({ code: 'weak-signature', certIndex: index, data,
+    findings.push({ code: 'weak-signature', certIndex: index, data: data(),
       message: `${where} is signed with ${certificate.signatureAlgorithm}; ${hash} signatures can be forged, and OpenSSL 3 and current browsers reject such certificates.` });
   } else if (hash !== 'SHA-256') {
-    findings.push({ code: 'signature-not-listed', certIndex: index, data,
+    findings.push({ code: 'signature-not-listed', certIndex: index, data: data(),
       message: `${where} is signed with ${certificate.signatureAlgorithm}; the EMS documents MD5, SHA-1 and SHA-256 signatures only.` });
   }
   const weak = certificate.keyBits !== undefined

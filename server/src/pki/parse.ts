@@ -147,17 +147,6 @@ function openPkcs12File(parsed: ParsedPki, der: Buffer, passphrase: string | und
   return { ok: true, key: result.key.info, handle: KeyHandle.of(result.key.publicKey), contents };
 }
 
-// KeyObject.equals would be cheaper, but comparing keys of two types leaves an error on OpenSSL's queue that
-// Node does not clear, and the next key read then fails. Exported SubjectPublicKeyInfo is compared instead,
-// exported once per key object (certificates and keys are cached, so a keystroke exports nothing).
-const spkis = new WeakMap<KeyObject, Buffer>();
-
-function spki(key: KeyObject): Buffer {
-  let der = spkis.get(key);
-  if (!der) spkis.set(key, (der = key.export({ type: 'spki', format: 'der' })));
-  return der;
-}
-
 /**
  * Whether the key belongs to the certificate at `certIndex` (default: the first, the leaf of an identity
  * chain): their public keys are the same. Works for every key type.
@@ -166,8 +155,16 @@ export function keyMatches(parsed: ParsedPki, key: KeyHandle, certIndex = 0): bo
   const certificate = contentsOf(parsed.handle).certificates[certIndex];
   const publicKey = publicKeyOf(key);
   if (!certificate || !publicKey) return false;
+  return samePublicKey(certificate.publicKey, publicKey);
+}
+
+// KeyObject.equals on keys of two types (or two curves) leaves an error on OpenSSL's queue that Node does not
+// clear, and the next key read then fails: only keys of one kind are compared.
+function samePublicKey(a: KeyObject, b: KeyObject): boolean {
+  if (a.asymmetricKeyType !== b.asymmetricKeyType) return false;
+  if (a.asymmetricKeyType === 'ec' && a.asymmetricKeyDetails?.namedCurve !== b.asymmetricKeyDetails?.namedCurve) return false;
   try {
-    return spki(certificate.publicKey).equals(spki(publicKey));
+    return a.equals(b);
   } catch {
     return false;
   }

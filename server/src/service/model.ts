@@ -71,6 +71,28 @@ export function childPointer(parent: string, segment: string | number): string {
   return `${parent}/${segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment}`;
 }
 
+/**
+ * The pointer of a node, spelt as the document spells its keys (a key node and its value share one).
+ * Computed from the parent links only when asked: walks of large documents build no pointer strings.
+ */
+export function pointerOfNode(node: Node): string {
+  const parent = node.parent;
+  if (!parent) return '';
+  if (node.type === 'property') return childPointer(pointerOfNode(parent), String(node.children?.[0]?.value));
+  if (parent.type === 'property') return pointerOfNode(parent);
+  if (parent.type === 'array') return childPointer(pointerOfNode(parent), indexIn(parent, node));
+  return pointerOfNode(parent);
+}
+
+const indexes = new WeakMap<Node, Map<Node, number>>();
+
+/** A child's index, from a map built once per array: findings on many items of a long array stay linear. */
+function indexIn(array: Node, child: Node): number {
+  let byNode = indexes.get(array);
+  if (!byNode) indexes.set(array, (byNode = new Map((array.children ?? []).map((c, i) => [c, i]))));
+  return byNode.get(child) ?? 0;
+}
+
 export function parsePointer(pointer: string): string[] {
   if (pointer === '') return [];
   return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));

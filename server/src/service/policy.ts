@@ -7,20 +7,20 @@ import { atLeast, before, formatVersion, type Version } from './version';
 
 export function checkPolicy(visits: readonly Visit[], version: Version, sink: FindingSink): void {
   for (const visit of visits) {
-    const { schema, node, pointer } = visit;
+    const { schema, node } = visit;
     const value = scalarValue(node);
     for (const rule of schema['x-ems-when'] ?? []) {
       if (value !== rule.equals || !atLeast(version, rule.since) || (rule.until && !before(version, rule.until))) continue;
       const message = rule.message.replace('{version}', formatVersion(version));
       const data = rule.fix === undefined ? undefined
         : { replacement: rule.fix, fixes: [replaceFix(sink, node, JSON.stringify(rule.fix), `Change to ${JSON.stringify(rule.fix)}`, true)] };
-      sink.add(rule.code, message, node, pointer, data);
+      sink.add(rule.code, message, node, visit.pointer, data);
     }
     if (schema['x-ems-secret'] && typeof value === 'string' && value !== '') checkSecret(visit, value, version, sink);
     if (schema['x-ems-format'] === 'openssl-cipher-list' && typeof value === 'string') {
       const weak = weakCipherClasses(value);
       if (weak.length) {
-        sink.add('weak-cipher-suite', `cipher_suite enables ${weak.join(', ')} ciphers; exclude them (e.g. ${weak.map((w) => `!${w}`).join(':')}).`, node, pointer, { weak });
+        sink.add('weak-cipher-suite', `cipher_suite enables ${weak.join(', ')} ciphers; exclude them (e.g. ${weak.map((w) => `!${w}`).join(':')}).`, node, visit.pointer, { weak });
       }
     }
   }

@@ -6,7 +6,7 @@
 import type { Node } from 'jsonc-parser';
 import { editDistance } from './distance';
 import type { FindingSink } from './findings';
-import { childPointer, type JsonType, jsonTypeOf, propertiesOf } from './model';
+import { childPointer, type JsonType, jsonTypeOf, pointerOfNode, propertiesOf } from './model';
 import {
   allowedTypes, alternativeFor, propertySchema, ROOT_SCHEMA, type SchemaNode, topLevelKeys,
 } from './schema';
@@ -15,13 +15,24 @@ import type { Fix } from './types';
 import { atLeast, before, formatVersion, type Version } from './version';
 
 export interface Visit {
-  node: Node;
+  readonly node: Node;
   /** The schema alternative that applies to this value's type. */
-  schema: SchemaNode;
-  pointer: string;
+  readonly schema: SchemaNode;
+  readonly pointer: string;
   /** The key as the schema spells it (for array items: undefined). */
-  key?: string;
-  keyNode?: Node;
+  readonly key?: string | undefined;
+  readonly keyNode?: Node | undefined;
+}
+
+/** A visit whose pointer is built only when a check asks for it (most are never asked). */
+class LazyVisit implements Visit {
+  private cached: string | undefined;
+
+  constructor(readonly node: Node, readonly schema: SchemaNode, readonly key: string | undefined, readonly keyNode: Node | undefined) {}
+
+  get pointer(): string {
+    return (this.cached ??= pointerOfNode(this.node));
+  }
 }
 
 export interface ShapeResult {
@@ -43,70 +54,68 @@ export function checkShape(root: Node, version: Version, sink: FindingSink): Sha
       { offset: root.offset, length: 1 }, '');
     return { visits, notEms: true };
   }
-  new Walker(version, sink, visits).value(root, ROOT_SCHEMA, '');
+  new Walker(version, sink, visits).value(root, ROOT_SCHEMA);
   return { visits, notEms: false };
 }
 
 class Walker {
   constructor(private readonly version: Version, private readonly sink: FindingSink, private readonly visits: Visit[]) {}
 
-  value(node: Node, schema: SchemaNode, pointer: string, key?: string, keyNode?: Node): void {
+  value(node: Node, schema: SchemaNode, key?: string, keyNode?: Node): void {
     const actual = jsonTypeOf(node);
     const alternative = alternativeFor(schema, actual);
     if (!alternative) {
-      if (allowedTypes(schema).length) this.wrongType(node, schema, actual, pointer, key);
+      if (allowedTypes(schema).length) this.wrongType(node, schema, actual, pointerOfNode(node), key);
       return;
     }
-    const visit: Visit = { node, schema: alternative, pointer };
-    if (key !== undefined) visit.key = key;
-    if (keyNode) visit.keyNode = keyNode;
+    const visit = new LazyVisit(node, alternative, key, keyNode);
     this.visits.push(visit);
     if (alternative !== schema && before(this.version, alternative['x-ems-since'])) {
       this.sink.add('unsupported-in-version',
         `${key ?? 'This value'} as ${article(actual)} is read from EMS ${alternative['x-ems-since']}; EMS ${formatVersion(this.version)} needs ${describeOther(schema, alternative)}.`,
-        node, pointer, arrayFix(this.sink, node, alternative, schema), alternative['x-ems-severity']);
+        node, visit.pointer, arrayFix(this.sink, node, alternative, schema), alternative['x-ems-severity']);
     }
-    this.constraints(node, alternative, pointer, key);
-    if (node.type === 'object') this.object(node, alternative, pointer);
+    this.constraints(node, alternative, visit, key);
+    if (node.type === 'object') this.object(node, alternative, visit);
     else if (node.type === 'array' && alternative.items) {
-      node.children?.forEach((item, index) => this.value(item, alternative.items!, childPointer(pointer, index)));
+      for (const item of node.children ?? []) this.value(item, alternative.items);
     }
   }
 
-  private object(node: Node, schema: SchemaNode, objectPointer: string): void {
+  private object(node: Node, schema: SchemaNode, objectVisit: Visit): void {
     const present = new Set<string>();
     const properties = propertiesOf(node);
     for (const { key, keyNode, valueNode, property } of properties) {
       const lower = key.toLowerCase();
       if (present.has(lower)) continue; // a later duplicate: the EMS never reads it (duplicate-key says so)
       present.add(lower);
-      const pointer = childPointer(objectPointer, key);
+      const pointer = () => childPointer(objectVisit.pointer, key);
       const match = propertySchema(schema, key);
       const unknown = match?.schema['x-ems-unknown'];
       if (!match || unknown) {
-        this.unknownProperty(node, schema, property, keyNode, key, pointer, unknown);
+        this.unknownProperty(node, schema, property, keyNode, key, pointer(), unknown);
         continue;
       }
       if (match.caseDiffers) {
         this.sink.add('non-canonical-case', `"${key}" is spelled "${match.canonical}" in the EMS documentation; the EMS ignores case, but other tools may not.`,
-          keyNode, pointer, { canonical: match.canonical, fixes: [renameFix(this.sink, keyNode, match.canonical, true)] });
+          keyNode, pointer(), { canonical: match.canonical, fixes: [renameFix(this.sink, keyNode, match.canonical, true)] });
       }
       const removed = match.schema['x-ems-removed'];
       const since = match.schema['x-ems-since'];
       if (removed && atLeast(this.version, removed)) {
         const hint = match.schema['x-ems-removedHint'];
-        this.sink.add('removed-property', `${match.canonical} is not read since EMS ${removed}${hint ? `: ${hint}` : ''}.`, keyNode, pointer,
+        this.sink.add('removed-property', `${match.canonical} is not read since EMS ${removed}${hint ? `: ${hint}` : ''}.`, keyNode, pointer(),
           { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property)] }] });
       } else if (since && before(this.version, since)) {
-        this.sink.add('unsupported-in-version', `${match.canonical} is read from EMS ${since}; EMS ${formatVersion(this.version)} ignores it.`, keyNode, pointer,
+        this.sink.add('unsupported-in-version', `${match.canonical} is read from EMS ${since}; EMS ${formatVersion(this.version)} ignores it.`, keyNode, pointer(),
           { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property)] }] });
       }
-      if (valueNode) this.value(valueNode, match.schema, pointer, match.canonical, keyNode);
+      if (valueNode) this.value(valueNode, match.schema, match.canonical, keyNode);
     }
     for (const required of schema.required ?? []) {
       if (present.has(required.toLowerCase())) continue;
-      const where = objectPointer === '' ? { offset: node.offset, length: 1 } : node;
-      this.sink.add('missing-required', `"${required}" is required here: ${requiredWhy(required)}.`, where, objectPointer, { missing: required });
+      const where = node.parent ? node : { offset: node.offset, length: 1 };
+      this.sink.add('missing-required', `"${required}" is required here: ${requiredWhy(required)}.`, where, objectVisit.pointer, { missing: required });
     }
   }
 
@@ -133,7 +142,7 @@ class Walker {
       node, pointer, fix ? { fixes: [fix] } : undefined);
   }
 
-  private constraints(node: Node, schema: SchemaNode, pointer: string, key: string | undefined): void {
+  private constraints(node: Node, schema: SchemaNode, visit: Visit, key: string | undefined): void {
     const name = key ?? 'This value';
     const value = node.value as unknown;
     if (typeof value === 'string') {
@@ -142,32 +151,32 @@ class Walker {
       const isPathOrEnum = !!schema['x-ems-file'] || !!enumValues;
       if (trimmed !== value && isPathOrEnum && (!enumValues || enumValues.includes(trimmed))) {
         this.sink.add('whitespace-in-value', `${name} has ${value.startsWith(trimmed) ? 'trailing' : 'leading'} blanks: the EMS reads "${value}" as it is.`,
-          node, pointer, { replacement: trimmed, fixes: [replaceFix(this.sink, node, JSON.stringify(trimmed), 'Trim the blanks', true)] });
+          node, visit.pointer, { replacement: trimmed, fixes: [replaceFix(this.sink, node, JSON.stringify(trimmed), 'Trim the blanks', true)] });
         return;
       }
       if (enumValues && !enumValues.includes(value)) {
         const close = enumValues.find((e) => e.toLowerCase() === trimmed.toLowerCase());
-        this.sink.add('invalid-value', `${name} is "${value}"; the EMS knows ${enumValues.map((e) => `"${e}"`).join(', ')}.`, node, pointer,
+        this.sink.add('invalid-value', `${name} is "${value}"; the EMS knows ${enumValues.map((e) => `"${e}"`).join(', ')}.`, node, visit.pointer,
           close ? { replacement: close, fixes: [replaceFix(this.sink, node, JSON.stringify(close), `Change to "${close}"`, true)] } : undefined);
         return;
       }
       if (schema.minLength !== undefined && value.length < schema.minLength) {
-        this.sink.add('invalid-value', `${name} must not be empty.`, node, pointer);
+        this.sink.add('invalid-value', `${name} must not be empty.`, node, visit.pointer);
       } else if (schema.pattern && !new RegExp(schema.pattern).test(value)) {
-        this.sink.add('invalid-value', `${name}: ${schema['x-ems-patternMessage'] ?? `does not match ${schema.pattern}`}.`, node, pointer);
+        this.sink.add('invalid-value', `${name}: ${schema['x-ems-patternMessage'] ?? `does not match ${schema.pattern}`}.`, node, visit.pointer);
       }
     } else if (typeof value === 'number') {
       if (schema.minimum !== undefined && value < schema.minimum) {
-        this.sink.add('invalid-value', `${name} is ${value}; the smallest value the EMS accepts is ${schema.minimum}.`, node, pointer);
+        this.sink.add('invalid-value', `${name} is ${value}; the smallest value the EMS accepts is ${schema.minimum}.`, node, visit.pointer);
       } else if (schema.maximum !== undefined && value > schema.maximum) {
-        this.sink.add('invalid-value', `${name} is ${value}; the largest value the EMS accepts is ${schema.maximum}.`, node, pointer);
+        this.sink.add('invalid-value', `${name} is ${value}; the largest value the EMS accepts is ${schema.maximum}.`, node, visit.pointer);
       }
     } else if (node.type === 'array' && schema.minItems !== undefined && (node.children?.length ?? 0) < schema.minItems) {
-      this.sink.add('invalid-value', `${name} must not be empty.`, node, pointer);
+      this.sink.add('invalid-value', `${name} must not be empty.`, node, visit.pointer);
     } else if (node.type === 'object') {
       const count = node.children?.length ?? 0;
       if ((schema.minProperties !== undefined && count < schema.minProperties) || (schema.maxProperties !== undefined && count > schema.maxProperties)) {
-        this.sink.add('invalid-value', `${name} must hold exactly one "name": "path" pair.`, node, pointer);
+        this.sink.add('invalid-value', `${name} must hold exactly one "name": "path" pair.`, node, visit.pointer);
       }
     }
   }

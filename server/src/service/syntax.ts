@@ -2,7 +2,7 @@
 // silently falls back to config.json.booted — so everything a lenient parser would forgive is an error here.
 import { createScanner, type Node, ParseErrorCode, ScanError, SyntaxKind } from 'jsonc-parser';
 import type { FindingSink } from './findings';
-import { childPointer, MAX_DEPTH, type Model, propertiesOf } from './model';
+import { MAX_DEPTH, type Model, pointerOfNode, propertiesOf } from './model';
 import type { Edit } from './types';
 
 /** A file this broken is not worth more findings: say how many more there were instead. */
@@ -14,8 +14,38 @@ export interface TokenScan {
   tooDeep: boolean;
 }
 
+/**
+ * Whether pass 1 can find anything: a character walk that sees what it looks for — a '/' outside strings
+ * (a comment), a backslash inside one (an escape), a comma before '}' or ']', deep nesting. Most configs
+ * have none of those, and a 40,000-line one should not be tokenized twice.
+ */
+function worthScanning(text: string): boolean {
+  let inString = false;
+  let depth = 0;
+  let afterComma = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92 /* \\ */) return true;
+      if (ch === 34 /* " */) inString = false;
+      continue;
+    }
+    switch (ch) {
+      case 34: inString = true; afterComma = false; break;
+      case 47 /* / */: return true;
+      case 44 /* , */: afterComma = true; break;
+      case 123: case 91: if (++depth > MAX_DEPTH) return true; afterComma = false; break;
+      case 125: case 93: if (afterComma) return true; depth--; break;
+      case 32: case 9: case 10: case 13: break;
+      default: afterComma = false;
+    }
+  }
+  return false;
+}
+
 /** Pass 1, on tokens: comments, trailing commas, escapes and nesting depth. */
 export function scanTokens(text: string, sink: FindingSink): TokenScan {
+  if (!worthScanning(text)) return { tooDeep: false };
   const scanner = createScanner(text, false);
   let depth = 0;
   let lastSignificant: { kind: SyntaxKind; offset: number } | undefined;
@@ -174,9 +204,9 @@ export function reportParseErrors(model: Model, sink: FindingSink): void {
 
 /** Same key twice in one object. cJSON reads the first one and ignores case, so `appKey` and `appkey` collide too. */
 export function reportDuplicateKeys(root: Node, sink: FindingSink): void {
-  const stack: { node: Node; pointer: string }[] = [{ node: root, pointer: '' }];
+  const stack: Node[] = [root];
   while (stack.length) {
-    const { node, pointer } = stack.pop()!;
+    const node = stack.pop()!;
     if (node.type === 'object') {
       const seen = new Map<string, Node>();
       for (const { key, keyNode, valueNode, property } of propertiesOf(node)) {
@@ -185,18 +215,16 @@ export function reportDuplicateKeys(root: Node, sink: FindingSink): void {
           const earlierKey = String(earlier.children?.[0]?.value);
           const same = earlierKey === key ? `"${key}" appears` : `"${key}" and "${earlierKey}" are the same key to the EMS (it ignores case) and appear`;
           sink.add('duplicate-key', `${same} twice in this object; the EMS reads only the first one (line ${sink.range(earlier).start.line + 1}).`,
-            keyNode, childPointer(pointer, key), {
+            keyNode, pointerOfNode(property), {
               fixes: [{ title: `Remove the earlier "${earlierKey}"`, edits: [removeProperty(sink, node, earlier)], preferred: true }],
             });
         } else {
           seen.set(key.toLowerCase(), property);
         }
-        if (valueNode && (valueNode.type === 'object' || valueNode.type === 'array')) stack.push({ node: valueNode, pointer: childPointer(pointer, key) });
+        if (valueNode && (valueNode.type === 'object' || valueNode.type === 'array')) stack.push(valueNode);
       }
     } else if (node.type === 'array') {
-      node.children?.forEach((child, index) => {
-        if (child.type === 'object' || child.type === 'array') stack.push({ node: child, pointer: childPointer(pointer, index) });
-      });
+      for (const child of node.children ?? []) if (child.type === 'object' || child.type === 'array') stack.push(child);
     }
   }
 }

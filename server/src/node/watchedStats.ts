@@ -1,0 +1,36 @@
+// A file-system port that remembers stat results until the file is reported changed. Only for a server
+// whose client watches every file the checks read: then a keystroke re-checks without touching the disk,
+// and a change on disk still reaches the next check through forget().
+import type { FileStat, FileSystemPort } from '../service/ports';
+
+export class WatchedStats implements FileSystemPort {
+  private readonly stats = new Map<string, Promise<FileStat>>();
+  readonly platform: FileSystemPort['platform'];
+
+  constructor(private readonly fs: FileSystemPort) {
+    this.platform = fs.platform;
+  }
+
+  stat(path: string): Promise<FileStat> {
+    let stat = this.stats.get(path);
+    if (!stat) {
+      stat = this.fs.stat(path);
+      this.stats.set(path, stat);
+    }
+    return stat;
+  }
+
+  readFile(path: string, maxBytes: number): Promise<Uint8Array> {
+    return this.fs.readFile(path, maxBytes);
+  }
+
+  readDirectory(path: string): Promise<string[]> {
+    return this.fs.readDirectory(path);
+  }
+
+  /** These files changed (or all, without paths): stat them again next time. */
+  forget(paths?: readonly string[]): void {
+    if (!paths) this.stats.clear();
+    else for (const path of paths) this.stats.delete(path);
+  }
+}

@@ -5,6 +5,7 @@ import type { FileStat, FileSystemPort } from '../service/ports';
 
 export class WatchedStats implements FileSystemPort {
   private readonly stats = new Map<string, Promise<FileStat>>();
+  private changes = 0;
   readonly platform: FileSystemPort['platform'];
 
   constructor(private readonly fs: FileSystemPort) {
@@ -28,8 +29,13 @@ export class WatchedStats implements FileSystemPort {
     return this.fs.readDirectory(path);
   }
 
+  generation(): number {
+    return this.changes;
+  }
+
   /** These files changed (or all, without paths): stat them again next time. */
   forget(paths?: readonly string[]): void {
+    this.changes++;
     if (!paths) this.stats.clear();
     else for (const path of paths) this.stats.delete(path);
   }

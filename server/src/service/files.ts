@@ -49,8 +49,13 @@ export interface FilesContext {
   sink: FindingSink;
 }
 
+/** A value the schema says names a file or a folder. */
+export function isFileValue(visit: Visit): boolean {
+  return visit.node.type === 'string' && !!(visit.schema['x-ems-file'] || visit.schema['x-ems-directory']);
+}
+
 export async function checkFiles(visits: readonly Visit[], context: FilesContext): Promise<FileReference[]> {
-  const targets = visits.filter((v) => v.node.type === 'string' && (v.schema['x-ems-file'] || v.schema['x-ems-directory']));
+  const targets = visits.filter(isFileValue);
   const references = await Promise.all(targets.map((visit) => resolveAndRead(visit, context)));
   const byPointer = new Map(references.map((r) => [r.pointer, r]));
   // Certificates first: a key is matched against the certificate its sibling setting names.

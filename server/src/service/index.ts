@@ -2,7 +2,8 @@
 import { checkDocument, type DocumentCheck } from './check';
 import { CODES } from './codes';
 import { complete, type CompletionEntry } from './complete';
-import { checkFiles, type FileReference } from './files';
+import type { FileReference } from './files';
+import { FilesReuse } from './filesReuse';
 import { FindingSink } from './findings';
 import { emsHome } from './home';
 import type { TextIndex } from './model';
@@ -43,6 +44,7 @@ export interface EmsService {
 
 export function createEmsService(ports: ServicePorts): EmsService {
   const cache = new PkiCache();
+  const reuse = new FilesReuse();
   return {
     async check(request) {
       const settings = normalizeSettings(request.settings);
@@ -52,7 +54,7 @@ export function createEmsService(ports: ServicePorts): EmsService {
       if (request.invalidUtf8At !== undefined) sink.findings.push(encodingFinding(document.model, request.invalidUtf8At));
       const home = emsHome(request.path, settings.homeDirectory);
       const now = ports.now();
-      const files = await checkFiles(document.visits, { home, version, settings, now, fs: ports.fs, cache, sink });
+      const files = await reuse.check(document.visits, { home, version, settings, now, fs: ports.fs, cache, sink });
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
       return { findings: sortFindings(findings), home, files, document, settings, now };
     },

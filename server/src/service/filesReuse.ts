@@ -1,0 +1,88 @@
+// A keystroke that does not touch a path, a passphrase or a setting needs no new file verdicts: while the
+// file-system port reports no change, the file findings of the last check with the same inputs are replayed
+// onto the new document's nodes (their ranges and fixes rebuilt, since the text around them moved).
+import { createHash } from 'node:crypto';
+import type { Node } from 'jsonc-parser';
+import type { Code, Severity } from './codes';
+import { checkFiles, type FileReference, type FilesContext, isFileValue } from './files';
+import { FindingSink } from './findings';
+import { findProperty } from './model';
+import { replaceFix, type Visit } from './shape';
+import type { FindingData } from './types';
+
+const MAX_ENTRIES = 16;
+/** Verdicts such as "expires in 20 days" may be reused for this long. */
+const REUSE_MS = 60_000;
+
+interface Recorded {
+  target: number;
+  code: Code;
+  severity: Severity;
+  message: string;
+  data: FindingData | undefined;
+  /** File fixes all replace the value: its new text, which is rebuilt into an edit on the new node. */
+  fixes: { title: string; newText: string; preferred: boolean }[];
+}
+
+interface Entry {
+  references: FileReference[];
+  findings: Recorded[];
+}
+
+export class FilesReuse {
+  private readonly entries = new Map<string, Entry>();
+
+  async check(visits: readonly Visit[], context: FilesContext): Promise<FileReference[]> {
+    const generation = context.fs.generation?.();
+    if (generation === undefined) return checkFiles(visits, context);
+    const targets = visits.filter(isFileValue);
+    const key = inputsOf(targets, context, generation);
+    const known = this.entries.get(key);
+    if (known) {
+      replay(known, targets, context.sink);
+      return known.references;
+    }
+    const recorder = new FindingSink(context.sink.model);
+    const references = await checkFiles(visits, { ...context, sink: recorder });
+    context.sink.findings.push(...recorder.findings);
+    const index = new Map(targets.map((t, i) => [t.pointer, i]));
+    this.entries.delete(key);
+    this.entries.set(key, { references, findings: recorder.findings.map((f) => record(f, index.get(f.pointer) ?? -1)) });
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    return references;
+  }
+}
+
+/** Everything file verdicts depend on. Passphrases enter as hashes: the cache keeps no secret. */
+function inputsOf(targets: readonly Visit[], context: FilesContext, generation: number): string {
+  const sibling = (visit: Visit, key: string | undefined) => {
+    const value = key ? findProperty(visit.node.parent?.parent, key)?.valueNode?.value : undefined;
+    return typeof value === 'string' ? value : null;
+  };
+  const hash = (value: string | null) => (value === null ? null : createHash('sha256').update(value).digest('hex'));
+  return JSON.stringify([
+    generation, context.home ?? null, context.version, context.settings.expiryWarningDays, Math.floor(context.now.getTime() / REUSE_MS),
+    targets.map((t) => [t.pointer, t.node.value, hash(sibling(t, t.schema['x-ems-file']?.passphrase)), sibling(t, t.schema['x-ems-file']?.certificate)]),
+  ]);
+}
+
+function record(finding: { code: Code; severity: Severity; message: string; data?: FindingData }, target: number): Recorded {
+  const { fixes, ...data } = finding.data ?? {};
+  return {
+    target, code: finding.code, severity: finding.severity, message: finding.message,
+    data: finding.data ? data : undefined,
+    fixes: (fixes ?? []).map((fix) => ({ title: fix.title, newText: fix.edits[0]?.newText ?? '', preferred: fix.preferred === true })),
+  };
+}
+
+function replay(entry: Entry, targets: readonly Visit[], sink: FindingSink): void {
+  for (const finding of entry.findings) {
+    const visit = targets[finding.target];
+    if (!visit) continue;
+    const node: Node = visit.node;
+    const data: FindingData | undefined = finding.fixes.length
+      ? { ...finding.data, fixes: finding.fixes.map((fix) => ({ ...replaceFix(sink, node, fix.newText, fix.title), ...(fix.preferred ? { preferred: true } : {}) })) }
+      : finding.data;
+    sink.add(finding.code, finding.message, node, visit.pointer, data, finding.severity);
+  }
+}

@@ -9,6 +9,7 @@ import { after, describe, test } from 'node:test';
 import { CODES, type Code } from '../../server/src/service/codes';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
+import { hover } from '../../server/src/service/hover';
 import { FsError, type FileSystemPort } from '../../server/src/service/ports';
 import type { Finding, Settings } from '../../server/src/service/types';
 import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
@@ -194,6 +195,20 @@ describe('hostile paths are answered, never waited on', () => {
     const racing: FileSystemPort = { ...nodeFileSystem, stat: async () => ({ kind: 'file', size: 100, mtimeMs: 1 }) };
     const { findings } = await check(certs({ cert_chain: fifo }), {}, racing);
     assert.deepEqual(findings.filter((f) => f.pointer === '/certificates/cert_chain').map((f) => f.code), ['not-a-regular-file']);
+  });
+});
+
+describe('symbolic links', () => {
+  test('a link is judged as the file it leads to, and says where that is', async () => {
+    const link = path.join(home, 'current-ca.pem');
+    symlinkSync(pki('ca-list.pem'), link);
+    const result = await check(certs({ cert_chain: link }));
+    const reference = result.files.find((f) => f.pointer === '/certificates/cert_chain');
+    assert.equal(reference?.linksTo, pki('ca-list.pem'));
+    assert.equal(reference?.parsed?.certificates.length, 2);
+    const line = result.text.split('\n').findIndex((l) => l.includes('current-ca.pem'));
+    const shown = hover(result, { line, character: result.text.split('\n')[line]!.indexOf('current-ca') });
+    assert.match(shown?.contents ?? '', /symbolic link to `[^`]*ca-list\.pem`/);
   });
 });
 

@@ -40,6 +40,8 @@ export const nodeFileSystem: FileSystemPort = {
     }
   },
 
+  realpath: (path) => fs.realpath(path),
+
   async readDirectory(path) {
     try {
       return await fs.readdir(path);

@@ -29,6 +29,10 @@ export class WatchedStats implements FileSystemPort {
     return this.fs.readDirectory(path);
   }
 
+  realpath(path: string): Promise<string> {
+    return this.fs.realpath ? this.fs.realpath(path) : Promise.resolve(path);
+  }
+
   generation(): number {
     return this.changes;
   }

@@ -227,6 +227,7 @@ const STATUS: Record<Exclude<FileReference['status'], 'ok'>, string> = {
 function location(reference: FileReference): string[] {
   if (!reference.resolved) return [`Path: ${code(reference.value, MAX_PATH)}`];
   const lines = [`Path: ${code(reference.resolved, MAX_PATH)}`];
+  if (reference.linksTo) lines.push(`A symbolic link to ${code(reference.linksTo, MAX_PATH)}: that file is what was read.`);
   if (reference.home !== undefined) {
     lines.push(`Written relative (${code(reference.value, MAX_PATH)}): checked against the EMS home ${code(reference.home, MAX_PATH)}; the EMS itself resolves it against its working directory, which differs when it runs as a service.`);
   }

@@ -32,6 +32,8 @@ export interface FileReference {
   resolved?: string;
   /** The home a relative value was resolved against. */
   home?: string;
+  /** Where a symbolic link at the resolved path leads: the file actually read. */
+  linksTo?: string;
   status: FileStatus;
   parsed?: ParsedPki;
   /** For key files: the key as opened (or locked), and whether it belongs to its certificate. */
@@ -114,6 +116,8 @@ async function readPki(visit: Visit, reference: FileReference, context: FilesCon
     await fileError(visit, reference, error, context);
     return;
   }
+  const real = await fs.realpath?.(file).catch(() => undefined);
+  if (real && real !== file) reference.linksTo = real;
   if (stat.kind !== 'file') {
     reference.status = 'not-regular';
     sink.add('not-a-regular-file', `${file} is ${stat.kind === 'directory' ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; the EMS needs a ${describeRole(reference.role)} file here.`, visit.node, visit.pointer);

@@ -24,6 +24,8 @@ export interface FileSystemPort {
   readFile(path: string, maxBytes: number): Promise<Uint8Array>;
   /** Names in a folder; [] when it cannot be listed. */
   readDirectory(path: string): Promise<string[]>;
+  /** The path with every symbolic link resolved, when the port can tell. */
+  realpath?(path: string): Promise<string>;
   /**
    * How many changes the port has been told about. A port that knows when files change (its client watches
    * them) lets checks reuse their file findings while this stays the same; without it files are read anew.

@@ -450,14 +450,14 @@ describe('language server: the client goes away', { concurrency: true }, () => {
 describe('language server: protocol manners (LSP "should"s, not yet kept)', { concurrency: true }, () => {
   // The LSP specification asks for these; vscode-languageserver does not enforce them on its own. Marked
   // todo: they report, they do not fail `npm test`.
-  test('a request before initialize is refused with ServerNotInitialized (-32002)', { todo: 'vscode-languageserver answers it' }, async () => {
+  test('a request before initialize is refused with ServerNotInitialized (-32002)', async () => {
     await withServer(async (server) => {
       const response = await server.request('textDocument/hover', { textDocument: { uri: configUri }, position: { line: 0, character: 0 } });
       assert.equal(response.error?.code, SERVER_NOT_INITIALIZED, JSON.stringify(response));
     }, false);
   });
 
-  test('a request after shutdown is refused with InvalidRequest (-32600)', { todo: 'vscode-languageserver answers it' }, async () => {
+  test('a request after shutdown is refused with InvalidRequest (-32600)', async () => {
     const server = new RawServer();
     try {
       await server.initialize();

@@ -2,7 +2,7 @@
 // ../service; this file keeps the latest check of each open document and answers from it.
 import { fileURLToPath } from 'node:url';
 import {
-  type Connection, DidChangeConfigurationNotification, type InitializeResult, MarkupKind, TextDocuments, TextDocumentSyncKind,
+  type Connection, DidChangeConfigurationNotification, ErrorCodes, type InitializeResult, MarkupKind, ResponseError, TextDocuments, TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../node/fileSystem';
@@ -32,10 +32,17 @@ export function startServer(connection: Connection): void {
   /** The latest check of each open document, by the version it checked. */
   const checks = new Map<string, { version: number; result: Promise<CheckResult> }>();
   let pullConfiguration = false;
+  /** The protocol's lifecycle: no request before initialize, none after shutdown. */
+  let lifecycle: 'new' | 'running' | 'shut down' = 'new';
+  const refusal = (): ResponseError<void> | undefined =>
+    lifecycle === 'new' ? new ResponseError(ErrorCodes.ServerNotInitialized, 'the server is not initialized yet')
+      : lifecycle === 'shut down' ? new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down') : undefined;
+  connection.onShutdown(() => { lifecycle = 'shut down'; });
   let watches: FileWatches | undefined;
   let pushedSettings: Settings = normalizeSettings(undefined);
 
   connection.onInitialize((params): InitializeResult => {
+    lifecycle = 'running';
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     // Certificates often live outside the workspace: ask the client to watch each file we read, as VS Code's
     // Markdown server does. Without that capability every check re-stats the files anyway.
@@ -143,12 +150,17 @@ export function startServer(connection: Connection): void {
     recheckAll();
   });
   connection.onRequest(RecheckRequest, () => {
+    const refused = refusal();
+    if (refused) return refused;
     stats.forget();
     recheckAll();
+    return null;
   });
 
   /** Runs a request against an open document's latest check; a document we do not have gets `empty`. */
-  const withCheck = async <T>(uri: string, empty: T, answer: (result: CheckResult, document: TextDocument) => T): Promise<T> => {
+  const withCheck = async <T>(uri: string, empty: T, answer: (result: CheckResult, document: TextDocument) => T): Promise<T | ResponseError<void>> => {
+    const refused = refusal();
+    if (refused) return refused;
     const document = documents.get(uri);
     return document ? answer(await checkOf(document), document) : empty;
   };
@@ -157,6 +169,8 @@ export function startServer(connection: Connection): void {
   connection.onRequest(StatusRequest, (params: StatusParams) => withCheck<StatusResult | null>(params.uri, null, status));
   connection.onRequest(ReportRequest, (params: ReportParams) => withCheck(params.uri, '', (result) => certificateReport(result, reportLabel(params.uri))));
   connection.onCompletion(async (params) => {
+    const refused = refusal();
+    if (refused) return refused;
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
     return (await service.complete(await checkOf(document), params.position)).map(toCompletionItem);
@@ -167,7 +181,9 @@ export function startServer(connection: Connection): void {
     return found ? { contents: { kind: MarkupKind.Markdown, value: found.contents }, range: found.range } : null;
   }));
 
-  const withDocument = <T>(uri: string, empty: T, answer: (document: TextDocument) => T): T => {
+  const withDocument = <T>(uri: string, empty: T, answer: (document: TextDocument) => T): T | ResponseError<void> => {
+    const refused = refusal();
+    if (refused) return refused;
     const document = documents.get(uri);
     return document ? answer(document) : empty;
   };

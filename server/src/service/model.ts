@@ -60,11 +60,6 @@ function computeLineStarts(text: string): number[] {
   return starts;
 }
 
-/** RFC 6901 pointer from path segments. */
-export function pointerOf(segments: readonly (string | number)[]): string {
-  return segments.reduce<string>(childPointer, '');
-}
-
 /** The pointer of a child: built once per value while walking, so it must be cheap. */
 export function childPointer(parent: string, segment: string | number): string {
   if (typeof segment === 'number') return `${parent}/${segment}`;

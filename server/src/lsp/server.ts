@@ -119,13 +119,15 @@ export function startServer(connection: Connection): void {
   };
 
   // TextDocuments fires a content change right after every open: that one must not delay the first check.
-  const justOpened = new Set<string>();
+  const justOpened = new Map<string, number>();
   documents.onDidOpen((event) => {
-    justOpened.add(event.document.uri);
+    justOpened.set(event.document.uri, event.document.version);
     schedule(event.document, 0);
   });
   documents.onDidChangeContent((event) => {
-    if (justOpened.delete(event.document.uri)) return;
+    const opened = justOpened.get(event.document.uri);
+    justOpened.delete(event.document.uri);
+    if (opened === event.document.version) return;
     schedule(event.document, DEBOUNCE_MS);
   });
   documents.onDidClose((event) => {

@@ -110,6 +110,18 @@ describe('instances whose severity differs from the default', () => {
   });
 });
 
+describe('no-effect beyond validate: false', () => {
+  test('http_server files while ssl is false; encryption "none" while FIPS is on', async () => {
+    const pointers = async (groups: Record<string, unknown>) =>
+      (await check(config(groups), { emsVersion: '5.4.0', severity: { 'file-not-found': 'off' } })).filter((f) => f.code === 'no-effect').map((f) => f.pointer);
+    assert.deepEqual(await pointers({ http_server: { ssl: false, authenticate: false, certificate: '/c.pem', private_key: '/k.pem', passphrase: AES } }),
+      ['/http_server/certificate', '/http_server/private_key', '/http_server/passphrase']);
+    assert.deepEqual(await pointers({ http_server: { ssl: true, authenticate: false, certificate: '/c.pem', private_key: '/k.pem', passphrase: AES } }), []);
+    assert.deepEqual(await pointers({ fips: { enabled: true }, ws_connection: { encryption: 'none' } }), ['/ws_connection/encryption']);
+    assert.deepEqual(await pointers({ fips: { enabled: false }, ws_connection: { encryption: 'none' } }), []);
+  });
+});
+
 describe('severity overrides', () => {
   test('a level replaces the default severity', async () => {
     const findings = await check(config({ certificates: { validate: false } }), { severity: { 'validation-disabled': 'error' } });

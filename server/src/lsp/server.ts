@@ -11,6 +11,7 @@ import { type CheckResult, createEmsService } from '../service';
 import { normalizeSettings } from '../service/settings';
 import type { Settings } from '../service/types';
 import { codeActions, toCompletionItem, toDiagnostic } from './convert';
+import { nearestExpiry } from '../service/describe';
 import { hover } from '../service/hover';
 import { documentLinks } from '../service/links';
 import { certificateReport } from '../service/report';
@@ -200,8 +201,7 @@ export function startServer(connection: Connection): void {
 }
 
 function status(result: CheckResult): StatusResult {
-  const certificates = result.files.flatMap((file) => (file.parsed?.certificates ?? []).map((certificate) => ({ certificate, file: file.resolved ?? file.value })));
-  const nearest = certificates.sort((a, b) => a.certificate.notAfter.getTime() - b.certificate.notAfter.getTime())[0];
+  const nearest = nearestExpiry(result.files);
   const status: StatusResult = {
     emsVersion: result.settings.emsVersion,
     filesChecked: result.files.filter((f) => f.status === 'ok').length,
@@ -209,7 +209,7 @@ function status(result: CheckResult): StatusResult {
     warnings: result.findings.filter((f) => f.severity === 'warning').length,
   };
   if (nearest) {
-    status.nearestExpiry = { notAfter: nearest.certificate.notAfter.toISOString(), subject: nearest.certificate.subjectCN ?? nearest.certificate.subject, file: nearest.file };
+    status.nearestExpiry = { notAfter: nearest.certificate.notAfter.toISOString(), subject: nearest.certificate.subjectCN ?? nearest.certificate.subject, file: nearest.reference.resolved ?? nearest.reference.value };
   }
   return status;
 }

@@ -46,7 +46,7 @@ const MAX_FOLDER_ENTRIES = 200;
 
 export async function complete(result: CheckResult, position: Position, ports: CompletionPorts): Promise<CompletionEntry[]> {
   const model = result.document.model;
-  const site = locate(model.text, offsetAt(model.text, position));
+  const site = locate(model.text, model.offsetAt(position));
   if (!site) return [];
   const context: Context = { result, model, site, version: parseVersion(result.settings.emsVersion)!, range: model.rangeOf(site.start, site.end - site.start) };
   const schema = schemaAt(site.path);
@@ -154,18 +154,6 @@ function isTypedAt(token: Token, offset: number): boolean {
   if (token.offset >= offset || token.end < offset) return false;
   if (token.end > offset) return token.kind === SyntaxKind.StringLiteral || WORDS.has(token.kind);
   return WORDS.has(token.kind) || token.unterminated;
-}
-
-function offsetAt(text: string, position: Position): number {
-  const lineBreak = /\r\n?|\n/g;
-  let lineStart = 0;
-  for (let line = 0; line < position.line; line++) {
-    const found = lineBreak.exec(text);
-    if (!found) return text.length;
-    lineStart = lineBreak.lastIndex;
-  }
-  const found = lineBreak.exec(text);
-  return Math.min(lineStart + position.character, found ? found.index : text.length);
 }
 
 // ---------------------------------------------------------------------------------------------------------

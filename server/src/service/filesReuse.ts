@@ -1,12 +1,12 @@
 // A keystroke that does not touch a path, a passphrase or a setting needs no new file verdicts: while the
 // file-system port reports no change, the file findings of the last check with the same inputs are replayed
 // onto the new document's nodes (their ranges and fixes rebuilt, since the text around them moved).
-import { createHash } from 'node:crypto';
 import type { Node } from 'jsonc-parser';
 import type { Code, Severity } from './codes';
 import { checkFiles, type FileReference, type FilesContext, isFileValue } from './files';
 import { FindingSink } from './findings';
 import { findProperty } from './model';
+import { secretHash } from './pkiCache';
 import { replaceFix, type Visit } from './shape';
 import type { FindingData } from './types';
 
@@ -59,7 +59,7 @@ function inputsOf(targets: readonly Visit[], context: FilesContext, generation: 
     const value = key ? findProperty(visit.node.parent?.parent, key)?.valueNode?.value : undefined;
     return typeof value === 'string' ? value : null;
   };
-  const hash = (value: string | null) => (value === null ? null : createHash('sha256').update(value).digest('hex'));
+  const hash = (value: string | null) => (value === null ? null : secretHash(value));
   return JSON.stringify([
     generation, context.home ?? null, context.version, context.settings.expiryWarningDays, Math.floor(context.now.getTime() / REUSE_MS),
     targets.map((t) => [t.pointer, t.node.value, hash(sibling(t, t.schema['x-ems-file']?.passphrase)), sibling(t, t.schema['x-ems-file']?.certificate)]),

@@ -20,7 +20,7 @@ export function hover(result: CheckResult, position: Position): Hover | undefine
   const { model, visits } = result.document;
   // Not an EMS config (or not JSON enough to walk): nothing here is the schema's to explain.
   if (!model.root || !visits.length) return undefined;
-  const node = findNodeAtOffset(model.root, offsetAt(model.text, position));
+  const node = findNodeAtOffset(model.root, model.offsetAt(position));
   if (!node || node.type === 'object' || node.type === 'array' || node.type === 'property') return undefined;
   const range = model.rangeOf(node.offset, node.length);
   const version = parseVersion(result.settings.emsVersion)!;
@@ -35,19 +35,6 @@ export function hover(result: CheckResult, position: Position): Hover | undefine
   }
   const contents = settingDoc(node, version);
   return contents ? { contents, range } : undefined;
-}
-
-/** LSP positions to an offset, counting line breaks as the model does (\r\n, \r, \n). */
-function offsetAt(text: string, position: Position): number {
-  const breaks = /\r\n|\r|\n/g;
-  let start = 0;
-  for (let line = 0; line < position.line; line++) {
-    const found = breaks.exec(text);
-    if (!found) return text.length;
-    start = found.index + found[0].length;
-  }
-  const end = breaks.exec(text)?.index ?? text.length;
-  return Math.min(start + position.character, end);
 }
 
 // ─── The schema's account of a setting ──────────────────────────────────────────────────────────────────────

@@ -10,6 +10,8 @@ export const MAX_DEPTH = 1000;
 export interface TextIndex {
   readonly text: string;
   positionAt(offset: number): Position;
+  /** LSP position to offset: past the last line is the end, past a line's end is that end. */
+  offsetAt(position: Position): number;
   rangeOf(offset: number, length: number): Range;
 }
 
@@ -35,7 +37,16 @@ export function indexText(text: string): TextIndex {
     }
     return { line: low, character: offset - lineStarts[low]! };
   };
-  return { text, positionAt, rangeOf: (offset, length) => ({ start: positionAt(offset), end: positionAt(offset + length) }) };
+  const offsetAt = (position: Position): number => {
+    lineStarts ??= computeLineStarts(text);
+    const line = Math.max(0, position.line);
+    if (line >= lineStarts.length) return text.length;
+    const start = lineStarts[line]!;
+    const next = lineStarts[line + 1];
+    const end = next === undefined ? text.length : next - (text[next - 2] === '\r' && text[next - 1] === '\n' ? 2 : 1);
+    return Math.min(start + Math.max(0, position.character), end);
+  };
+  return { text, positionAt, offsetAt, rangeOf: (offset, length) => ({ start: positionAt(offset), end: positionAt(offset + length) }) };
 }
 
 export function parseModel(index: TextIndex, tooDeep: boolean): Model {

@@ -7,6 +7,11 @@ import type { FileStat } from './ports';
 
 const MAX_FILES = 256;
 
+/** How a secret enters a cache key: hashed, so that no cache holds it. */
+export function secretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
 interface Entry {
   size: number;
   mtimeMs: number;
@@ -33,7 +38,7 @@ export class PkiCache {
   }
 
   opened(parsed: ParsedPki, passphrase: string | undefined, open: () => OpenKeyResult): OpenKeyResult {
-    const id = passphrase === undefined ? '' : createHash('sha256').update(passphrase).digest('hex');
+    const id = passphrase === undefined ? '' : secretHash(passphrase);
     let byPassphrase = this.keys.get(parsed);
     if (!byPassphrase) this.keys.set(parsed, (byPassphrase = new Map()));
     let result = byPassphrase.get(id);

@@ -1,5 +1,5 @@
 // The texts and files the bench runs on: the sample EMS home of `npm start`, a config naming 10 certificate
-// and key files, a 40,000-line config, and a fleet of EMS homes sharing one CA list. Everything is written
+// and key files, a 40,000-line config, and fleets of EMS homes sharing one CA list. Everything is written
 // into a temporary folder; the sample certificates are generated (scripts/make-sample-home.mjs) only when
 // they are missing, then copied, so a concurrent `npm start` cannot change them under a warm cache.
 import { execFileSync } from 'node:child_process';
@@ -93,30 +93,49 @@ export function bigConfig(sampleText, lines = 40_000) {
 }
 
 /**
- * `count` EMS homes shaped like the sample (same text, 6 file references): each with its own HTTP server and
- * client certificate and key (copies of the sample's: different paths, so each is read and parsed), both
- * CA-list settings naming one shared CA list by absolute path. Homes are split into folders of 100, 400 and
- * 500 so that 100, 500 and 1,000 configs are checked by naming one, two or three folders.
+ * `count` EMS homes shaped like the sample (same text, 6 file references), both CA-list settings naming one
+ * shared CA list by absolute path. Each home's own four files depend on `devices`:
+ * - 'unique': as a real fleet has them, every device its own client certificate, encrypted client key,
+ *   HTTP server certificate (chained to the shared issuing CA) and key, so every file is read and parsed;
+ * - 'copies': as an image-based fleet has them, byte-identical copies of the sample's.
+ * Homes are split into folders of 100, 400 and 500 so that 100, 500 and 1,000 configs are checked by naming
+ * one, two or three folders.
  */
-export function fleet(tmp, sample, count = 1000) {
-  const root = join(tmp, 'fleet');
+export async function fleet(tmp, sample, count = 1000, devices = 'unique') {
+  const root = join(tmp, `fleet-${devices}`);
   const shared = join(root, 'shared', 'ca-list.pem');
   mkdirSync(join(root, 'shared'), { recursive: true });
-  writeFileSync(shared, readFileSync(join(sample.home, 'etc', 'certs', 'ca-list.pem')));
+  const now = Date.now();
+  const at = (days) => new Date(now + days * DAY);
+  const rootCa = await makeCertificate({ cn: 'Fleet Root CA', key: generateKey('ec-p384'), notBefore: at(-400), notAfter: at(3000), ca: true });
+  const issuing = await makeCertificate({ cn: 'Fleet Issuing CA', key: generateKey('ec-p256'), issuer: rootCa, notBefore: at(-400), notAfter: at(1800), ca: true, pathLength: 0 });
+  writeFileSync(shared, devices === 'unique' ? rootCa.pem + issuing.pem : readFileSync(join(sample.home, 'etc', 'certs', 'ca-list.pem')));
   const config = JSON.parse(sample.text);
   config.certificates.cert_chain = shared;
   config.certificates.http_client_ca_certs = shared;
-  const own = ['client.pem', 'client-key.pem', 'ems-http-chain.pem', 'ems-http-key.pem'].map((name) => [name, readFileSync(join(sample.home, 'etc', 'certs', name))]);
-  const parts = [['part-a', 100], ['part-b', 400], ['part-c', 500]];
-  let n = 0;
-  for (const [part, size] of parts) {
-    for (let i = 0; i < size && n < count; i++, n++) {
+  const copies = ['client.pem', 'client-key.pem', 'ems-http-chain.pem', 'ems-http-key.pem'].map((name) => [name, readFileSync(join(sample.home, 'etc', 'certs', name))]);
+  const own = async (n) => {
+    if (devices === 'copies') return copies;
+    const device = `edge-device-${String(n).padStart(4, '0')}`;
+    const clientKey = generateKey('ec-p256');
+    const client = await makeCertificate({ cn: device, key: clientKey, issuer: issuing, notBefore: at(-30), notAfter: at(335) });
+    const httpKey = generateKey('ec-p256');
+    const http = await makeCertificate({ cn: '127.0.0.1', key: httpKey, issuer: issuing, notBefore: at(-30), notAfter: at(335), sans: ['127.0.0.1'] });
+    return [['client.pem', client.pem], ['client-key.pem', exportKey(clientKey, { passphrase: TEST_PASSPHRASE })], ['ems-http-chain.pem', http.pem + issuing.pem], ['ems-http-key.pem', exportKey(httpKey)]];
+  };
+  const homes = [['part-a', 100], ['part-b', 400], ['part-c', 500]].flatMap(([part, size]) => Array.from({ length: size }, () => part)).slice(0, count);
+  // Certificates are signed asynchronously: 50 devices at a time keeps both cores busy.
+  for (let from = 0; from < homes.length; from += 50) {
+    const batch = homes.slice(from, from + 50);
+    const files = await Promise.all(batch.map((_, i) => own(from + i)));
+    batch.forEach((part, i) => {
+      const n = from + i;
       const home = join(root, part, `dev-${String(n).padStart(4, '0')}`);
       mkdirSync(join(home, 'etc', 'certs'), { recursive: true });
-      for (const [name, bytes] of own) writeFileSync(join(home, 'etc', 'certs', name), bytes);
+      for (const [name, bytes] of files[i]) writeFileSync(join(home, 'etc', 'certs', name), bytes);
       config.auto_bind[0].name = `PressLine${String(n).padStart(4, '0')}`;
       writeFileSync(join(home, 'etc', 'config.json'), JSON.stringify(config, null, 2) + '\n');
-    }
+    });
   }
   return { root, shared, folders: { 100: [join(root, 'part-a')], 500: [join(root, 'part-a'), join(root, 'part-b')], 1000: [join(root, 'part-a'), join(root, 'part-b'), join(root, 'part-c')] } };
 }

@@ -1,9 +1,9 @@
-// Entry point of the `ems-config` command (and of its worker threads, for large fleets).
+// Entry point of the `ems-config` command (and of its child processes, for large fleets).
 import { main } from './cli/main';
-import { isWorker, workerMain } from './cli/pool';
+import { childMain, isPoolChild } from './cli/pool';
 
-if (isWorker()) {
-  void workerMain();
+if (isPoolChild()) {
+  childMain();
 } else {
   main(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { PKI_DIR } from '../helpers/pki';
+import { NOW, PKI_DIR } from '../helpers/pki';
 import { config, REPO_ROOT } from '../helpers/service';
 
 const CLI = path.join(REPO_ROOT, 'server', 'out', 'cli.js');
@@ -90,20 +90,24 @@ describe('ems-config check', () => {
     assert.equal(code, 1);
   });
 
-  test('a fleet is checked on worker threads, reported in path order, every config counted', () => {
+  test('a fleet is shared among processes (--jobs), reported in path order, every config counted', () => {
     const fleet = path.join(work, 'fleet');
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 200; i++) {
       const dir = path.join(fleet, `dev-${String(i).padStart(3, '0')}`, 'etc');
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'config.json'), i % 3 ? config() : config({ certificates: { validate: false } }));
+      const certificates = { cert_chain: path.join(PKI_DIR, 'ca-list.pem'), ...(i % 3 ? {} : { validate: false }) };
+      writeFileSync(path.join(dir, 'config.json'), config({ certificates }));
     }
-    const { code, stdout } = run('check', '--format', 'json', fleet);
-    assert.equal(code, 0);
-    const report = JSON.parse(stdout);
-    assert.deepEqual(report.summary, { files: 60, errors: 0, warnings: 20, information: 0, hints: 0 });
+    const alone = run('check', '--format', 'json', '--now', NOW.toISOString(), '--jobs', '1', fleet);
+    const shared = run('check', '--format', 'json', '--now', NOW.toISOString(), '--jobs', '3', fleet);
+    assert.equal(shared.code, 0);
+    assert.equal(shared.stdout, alone.stdout);
+    assert.equal(shared.stderr, '');
+    const report = JSON.parse(shared.stdout);
+    assert.deepEqual(report.summary, { files: 200, errors: 0, warnings: 67, information: 67, hints: 0 });
     const names = report.files.map((f: { path: string }) => path.relative(fleet, f.path));
     assert.deepEqual(names, [...names].sort());
-    report.files.forEach((f: { diagnostics: unknown[] }, i: number) => assert.equal(f.diagnostics.length, i % 3 ? 0 : 1, names[i]));
+    report.files.forEach((f: { diagnostics: unknown[] }, i: number) => assert.equal(f.diagnostics.length, i % 3 ? 0 : 2, names[i]));
   });
 
   test('--ems-version changes the version findings', () => {
@@ -151,7 +155,7 @@ describe('ems-config check', () => {
   });
 
   test('bad usage: exit 2 with a reason', () => {
-    for (const args of [['check'], ['lint', 'x'], ['check', '--format', 'xml', 'x'], ['check', '--severity', 'nope=off', 'x'], ['check', '--ems-version', 'latest', 'x'], ['check', '--now', 'yesterday', 'x'], ['check', '--frobnicate', 'x']]) {
+    for (const args of [['check'], ['lint', 'x'], ['check', '--format', 'xml', 'x'], ['check', '--severity', 'nope=off', 'x'], ['check', '--ems-version', 'latest', 'x'], ['check', '--now', 'yesterday', 'x'], ['check', '--frobnicate', 'x'], ['check', '--jobs', '0', 'x'], ['check', '--jobs', 'all', 'x']]) {
       const { code, stderr } = run(...args);
       assert.equal(code, 2, args.join(' '));
       assert.match(stderr, /^ems-config: /, args.join(' '));
@@ -161,6 +165,6 @@ describe('ems-config check', () => {
   test('--help documents every flag', () => {
     const { code, stdout } = run('--help');
     assert.equal(code, 0);
-    for (const flag of ['--home', '--ems-version', '--now', '--expiry-warning-days', '--severity', '--format']) assert.ok(stdout.includes(flag), flag);
+    for (const flag of ['--home', '--ems-version', '--now', '--expiry-warning-days', '--severity', '--format', '--jobs']) assert.ok(stdout.includes(flag), flag);
   });
 });

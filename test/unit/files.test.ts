@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CODES, type Code } from '../../server/src/service/codes';
-import { nodeFileSystem } from '../../server/src/node/fileSystem';
+import { blockingFileSystem, nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
 import { hover } from '../../server/src/service/hover';
 import { FsError, type FileSystemPort } from '../../server/src/service/ports';
@@ -177,26 +177,35 @@ describe('version-aware and relative paths', () => {
   });
 });
 
-describe('hostile paths are answered, never waited on', () => {
-  for (const [name, value, code] of [['a FIFO', fifo, 'not-a-regular-file'], ['/dev/zero', '/dev/zero', 'not-a-regular-file'], ['a 40 MB file', big, 'file-too-large'], ['a folder', home, 'not-a-regular-file'], ['a symlink loop', loop, 'file-unreadable']] as const) {
-    test(`${name} → ${code}`, { timeout: 1000 }, async () => {
-      const { findings } = await check(certs({ cert_chain: value }));
-      assert.deepEqual(findings.filter((f) => f.pointer === '/certificates/cert_chain').map((f) => f.code), [code]);
+// Both Node ports: the language server's (promises) and the CLI's (blocking calls on worker threads).
+for (const [port, fs] of [['promises', nodeFileSystem], ['blocking', blockingFileSystem]] as const) {
+  describe(`hostile paths are answered, never waited on (${port} port)`, () => {
+    for (const [name, value, code] of [['a FIFO', fifo, 'not-a-regular-file'], ['/dev/zero', '/dev/zero', 'not-a-regular-file'], ['a 40 MB file', big, 'file-too-large'], ['a folder', home, 'not-a-regular-file'], ['a symlink loop', loop, 'file-unreadable']] as const) {
+      test(`${name} → ${code}`, { timeout: 1000 }, async () => {
+        const { findings } = await check(certs({ cert_chain: value }), {}, fs);
+        assert.deepEqual(findings.filter((f) => f.pointer === '/certificates/cert_chain').map((f) => f.code), [code]);
+      });
+    }
+
+    test('an unreadable file → file-unreadable (permission)', { timeout: 1000 }, async () => {
+      const denying: FileSystemPort = { ...fs, readFile: async () => { throw new FsError('permission', 'permission denied'); } };
+      const { findings } = await check(certs({ cert_chain: pki('ca-list.pem') }), {}, denying);
+      assert.match(findings.find((f) => f.code === 'file-unreadable')?.message ?? '', /permission denied/);
     });
-  }
 
-  test('an unreadable file → file-unreadable (permission)', { timeout: 1000 }, async () => {
-    const denying: FileSystemPort = { ...nodeFileSystem, readFile: async () => { throw new FsError('permission', 'permission denied'); } };
-    const { findings } = await check(certs({ cert_chain: pki('ca-list.pem') }), {}, denying);
-    assert.match(findings.find((f) => f.code === 'file-unreadable')?.message ?? '', /permission denied/);
-  });
+    test('a file replaced by a FIFO between stat and read is not read', { timeout: 1000 }, async () => {
+      const racing: FileSystemPort = { ...fs, stat: async () => ({ kind: 'file', size: 100, mtimeMs: 1 }) };
+      const { findings } = await check(certs({ cert_chain: fifo }), {}, racing);
+      assert.deepEqual(findings.filter((f) => f.pointer === '/certificates/cert_chain').map((f) => f.code), ['not-a-regular-file']);
+    });
 
-  test('a file replaced by a FIFO between stat and read is not read', { timeout: 1000 }, async () => {
-    const racing: FileSystemPort = { ...nodeFileSystem, stat: async () => ({ kind: 'file', size: 100, mtimeMs: 1 }) };
-    const { findings } = await check(certs({ cert_chain: fifo }), {}, racing);
-    assert.deepEqual(findings.filter((f) => f.pointer === '/certificates/cert_chain').map((f) => f.code), ['not-a-regular-file']);
+    test('a clean identity reads the same as through the other port', async () => {
+      const { findings, files } = await check(certs({ validate: true, cert_chain: pki('ca-list.pem'), http_client_ca_certs: pki('root-ca.pem'), client_cert: pki('server-chain.pem'), key_file: pki('server-key-encrypted.pem'), key_passphrase: PASSPHRASE }), {}, fs);
+      assert.deepEqual(loud(findings), []);
+      assert.equal(files.find((f) => f.pointer === '/certificates/key_file')?.keyMatchesCertificate, true);
+    });
   });
-});
+}
 
 describe('symbolic links', () => {
   test('a link is judged as the file it leads to, and says where that is', async () => {
@@ -228,6 +237,18 @@ describe('fresh but cheap', () => {
     const after = await service.check(request);
     assert.equal(reads, 2);
     assert.ok(after.findings.some((f) => f.code === 'cert-expired'));
+  });
+
+  test('copies of one file are parsed once, and each copy keeps its own passphrase verdict', async () => {
+    const copy = (from: string, name: string) => { copyFileSync(pki(from), path.join(home, name)); return path.join(home, name); };
+    const { findings, files } = await check({
+      certificates: { client_cert: copy('server.pem', 'cert-a.pem'), key_file: copy('server-key-encrypted.pem', 'key-a.pem'), key_passphrase: PASSPHRASE },
+      ...http({ certificate: copy('server.pem', 'cert-b.pem'), private_key: copy('server-key-encrypted.pem', 'key-b.pem'), passphrase: 'Wr0ng-Secret-Phrase' }),
+    });
+    const parsed = (pointer: string) => files.find((f) => f.pointer === pointer)?.parsed;
+    assert.ok(parsed('/certificates/client_cert') && parsed('/certificates/client_cert') === parsed('/http_server/certificate'), 'one parse for both copies');
+    assert.equal(files.find((f) => f.pointer === '/certificates/key_file')?.keyMatchesCertificate, true);
+    assert.deepEqual(findings.filter((f) => f.code === 'key-passphrase-wrong').map((f) => f.pointer), ['/http_server/private_key']);
   });
 });
 

@@ -12,6 +12,8 @@ export interface CheckArgs {
   expiryWarningDays: number;
   severity: Record<string, Level>;
   format: Format;
+  /** Threads to check on, the main one included; undefined: one per core. */
+  jobs: number | undefined;
 }
 
 export type Parsed = { kind: 'check'; args: CheckArgs } | { kind: 'help' } | { kind: 'version' } | { kind: 'error'; message: string };
@@ -29,6 +31,7 @@ the schema, security policy, and the certificate and key files the config names.
   --expiry-warning-days <n>   warn about certificates that expire within n days (default 30)
   --severity <code>=<level>   override one rule (off|hint|information|warning|error); repeatable
   --format text|json|sarif    output format (default text)
+  --jobs <n>                  check on at most n threads (default: one per core)
   -h, --help                  show this help
   -v, --version               show the version
 
@@ -40,7 +43,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (argv.includes('-v') || argv.includes('--version')) return { kind: 'version' };
   const [command, ...rest] = argv;
   if (command !== 'check') return { kind: 'error', message: `unknown command "${command}"; the command is "check"` };
-  const args: CheckArgs = { paths: [], home: '', emsVersion: '5.5.0', now: undefined, expiryWarningDays: 30, severity: {}, format: 'text' };
+  const args: CheckArgs = { paths: [], home: '', emsVersion: '5.5.0', now: undefined, expiryWarningDays: 30, severity: {}, format: 'text', jobs: undefined };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -84,6 +87,12 @@ export function parseArgs(argv: readonly string[]): Parsed {
         const value = takeValue();
         if (value !== 'text' && value !== 'json' && value !== 'sarif') return { kind: 'error', message: `--format is text, json or sarif, not "${value ?? ''}"` };
         args.format = value;
+        break;
+      }
+      case '--jobs': {
+        const value = takeValue();
+        if (!value || !/^[1-9]\d{0,3}$/.test(value)) return { kind: 'error', message: `--jobs needs a number of threads from 1 to 9999, not "${value ?? ''}"` };
+        args.jobs = Number(value);
         break;
       }
       default:

@@ -1,8 +1,8 @@
 // One config file, read and checked: shared by the CLI's main thread and its workers.
-import { promises as fs } from 'node:fs';
-import { nodeFileSystem } from '../node/fileSystem';
+import { blockingFileSystem } from '../node/fileSystem';
 import { createEmsService, type EmsService } from '../service';
 import { decodeConfig } from '../service/decode';
+import { FsError } from '../service/ports';
 import type { Settings } from '../service/types';
 import type { FileReport } from './report';
 
@@ -18,17 +18,16 @@ export interface CheckJob {
 }
 
 export function serviceFor(job: CheckJob): EmsService {
-  return createEmsService({ fs: nodeFileSystem, now: () => (job.now === undefined ? new Date() : new Date(job.now)) });
+  return createEmsService({ fs: blockingFileSystem, now: () => (job.now === undefined ? new Date() : new Date(job.now)) });
 }
 
 export async function checkConfig(service: EmsService, config: string, settings: Settings): Promise<Outcome> {
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    const stat = await fs.stat(config);
-    if (stat.size > MAX_CONFIG_BYTES) return { error: `${config}: ${stat.size} bytes is larger than any EMS config (limit ${MAX_CONFIG_BYTES})` };
-    bytes = await fs.readFile(config);
+    bytes = await blockingFileSystem.readFile(config, MAX_CONFIG_BYTES);
   } catch (error) {
-    return { error: `${config}: ${describeError(error)}` };
+    const tooLarge = error instanceof FsError && error.kind === 'too-large';
+    return { error: `${config}: ${tooLarge ? `larger than any EMS config (limit ${MAX_CONFIG_BYTES} bytes)` : describeError(error)}` };
   }
   const { text, invalidUtf8At } = decodeConfig(bytes);
   const result = await service.check({ text, path: config, settings, invalidUtf8At });
@@ -36,12 +35,12 @@ export async function checkConfig(service: EmsService, config: string, settings:
 }
 
 export function describeError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  switch (code) {
-    case 'ENOENT': return 'no such file or folder';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'ELOOP': return 'symbolic link loop';
-    case 'EISDIR': return 'is a folder';
-    default: return code ?? String(error);
+  if (!(error instanceof FsError)) return String(error);
+  switch (error.kind) {
+    case 'not-found': return 'no such file or folder';
+    case 'permission': return 'permission denied';
+    case 'loop': return 'symbolic link loop';
+    case 'not-regular': return 'not a regular file';
+    default: return error.message;
   }
 }

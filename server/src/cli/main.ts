@@ -1,8 +1,8 @@
 // `ems-config check`: the service as a command-line checker for CI pipelines.
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, USAGE, type CheckArgs } from './args';
+import { blockingFileSystem } from '../node/fileSystem';
 import { describeError } from './checkConfig';
 import { findConfigs } from './discover';
 import { checkAll } from './pool';
@@ -35,12 +35,12 @@ async function check(args: CheckArgs, io: Io, entry: string): Promise<number> {
   for (const given of args.paths) {
     const target = path.resolve(given);
     try {
-      const stat = await fs.stat(target);
-      if (stat.isDirectory()) {
+      const stat = await blockingFileSystem.stat(target);
+      if (stat.kind === 'directory') {
         const found = await findConfigs(target);
         if (!found.length) fail(`${given}: no etc/config.json under this folder`);
         configs.push(...found);
-      } else if (stat.isFile()) {
+      } else if (stat.kind === 'file') {
         configs.push(target);
       } else {
         fail(`${given}: not a regular file`);
@@ -51,7 +51,7 @@ async function check(args: CheckArgs, io: Io, entry: string): Promise<number> {
   }
   const settings = { emsVersion: args.emsVersion, homeDirectory: args.home ? path.resolve(args.home) : '', expiryWarningDays: args.expiryWarningDays, severity: args.severity };
   const reports: FileReport[] = [];
-  for (const outcome of await checkAll(configs, { settings, now: args.now?.getTime() }, entry)) {
+  for (const outcome of await checkAll(configs, { settings, now: args.now?.getTime() }, entry, args.jobs)) {
     if ('error' in outcome) fail(outcome.error);
     else reports.push(outcome.report);
   }

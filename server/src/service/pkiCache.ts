@@ -1,8 +1,11 @@
-// Certificates and keys are parsed once per file version, not per keystroke: a parse is keyed by path and
-// kept while size and mtime stay the same; an opened key is kept per parse and per passphrase (by its
-// hash: the cache never holds a passphrase).
+// Certificates and keys are parsed once per content, not per keystroke or per copy: a file is kept by path
+// while its size and mtime stay the same, so an unchanged file is not even read; a file read anew is looked
+// up by a hash of its bytes, so the copies a fleet of EMS homes carries (the same CA list, the same chain in
+// every image) and a file saved without a change are parsed once. A parse is a pure function of the bytes.
+// An opened key is kept per parse and per passphrase (by its hash: the cache never holds a passphrase).
 import { createHash } from 'node:crypto';
 import { type OpenKeyResult, type ParsedPki, parsePki } from '../pki';
+import { Recent } from '../pki/recent';
 import type { FileStat } from './ports';
 
 const MAX_FILES = 256;
@@ -19,21 +22,16 @@ interface Entry {
 }
 
 export class PkiCache {
-  private readonly files = new Map<string, Entry>();
+  private readonly files = new Recent<Entry>(MAX_FILES);
+  private readonly contents = new Recent<ParsedPki>(MAX_FILES);
   private readonly keys = new WeakMap<ParsedPki, Map<string, OpenKeyResult>>();
 
   parsed(path: string, stat: FileStat, read: () => Promise<Uint8Array>): Promise<ParsedPki> {
-    const entry = this.files.get(path);
-    if (entry && entry.size === stat.size && entry.mtimeMs === stat.mtimeMs) {
-      // Refresh its place: the map's order is the eviction order.
-      this.files.delete(path);
-      this.files.set(path, entry);
-      return entry.parsed;
-    }
-    const parsed = read().then(parsePki);
+    const entry = this.files.use(path);
+    if (entry && entry.size === stat.size && entry.mtimeMs === stat.mtimeMs) return entry.parsed;
+    const parsed = read().then((bytes) => this.byContent(bytes));
     parsed.catch(() => this.files.delete(path)); // a failed read is not cached
-    this.files.set(path, { size: stat.size, mtimeMs: stat.mtimeMs, parsed });
-    if (this.files.size > MAX_FILES) this.files.delete(this.files.keys().next().value!);
+    this.files.keep(path, { size: stat.size, mtimeMs: stat.mtimeMs, parsed });
     return parsed;
   }
 
@@ -44,5 +42,10 @@ export class PkiCache {
     let result = byPassphrase.get(id);
     if (!result) byPassphrase.set(id, (result = open()));
     return result;
+  }
+
+  private byContent(bytes: Uint8Array): ParsedPki {
+    const digest = createHash('sha256').update(bytes).digest('base64');
+    return this.contents.use(digest) ?? this.contents.keep(digest, parsePki(bytes));
   }
 }

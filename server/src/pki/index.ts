@@ -32,3 +32,4 @@ export type { KeyHandle, PkiHandle } from './handles';
 export type { JudgeOptions } from './judge';
 export { judge, keyMismatchFinding, openKeyFinding } from './judge';
 export { keyMatches, openKey, parsePki } from './parse';
+export { isBase64 } from './decode';

@@ -59,6 +59,11 @@ export function parseModel(index: TextIndex, tooDeep: boolean): Model {
 
 function computeLineStarts(text: string): number[] {
   const starts = [0];
+  // Most files end lines with \n alone: let indexOf find them (a check runs on every keystroke).
+  if (!text.includes('\r')) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (ch === 13 /* \r */) {
@@ -125,7 +130,13 @@ export function propertiesOf(object: Node): PropertyNodes[] {
 export function findProperty(object: Node | undefined, key: string): PropertyNodes | undefined {
   if (object?.type !== 'object') return undefined;
   const wanted = key.toLowerCase();
-  return propertiesOf(object).find((p) => p.key.toLowerCase() === wanted);
+  for (const property of object.children ?? []) {
+    const keyNode = property.children?.[0];
+    if (typeof keyNode?.value === 'string' && keyNode.value.toLowerCase() === wanted) {
+      return { key: keyNode.value, keyNode, valueNode: property.children?.[1], property };
+    }
+  }
+  return undefined;
 }
 
 /** Follows a path of keys (ignoring case) and array indexes from a node. */

@@ -1,5 +1,6 @@
 // Security-policy findings, driven by the schema's annotations on each visited value: x-ems-when rules
 // (the insecure settings the EMS itself warns about, and version facts about values), secrets, cipher lists.
+import { isBase64 } from '../pki';
 import type { FindingSink } from './findings';
 import { scalarValue } from './model';
 import { replaceFix, type Visit } from './shape';
@@ -26,7 +27,6 @@ export function checkPolicy(visits: readonly Visit[], version: Version, sink: Fi
   }
 }
 
-const AES_BODY = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** The first release that encrypts secrets itself on first start. */
 const SELF_ENCRYPTING = '5.4.8';
 
@@ -35,7 +35,7 @@ function checkSecret(visit: Visit, value: string, version: Version, sink: Findin
   const name = visit.key ?? 'This secret';
   if (value.startsWith('AES:')) {
     const body = value.slice(4);
-    const bytes = AES_BODY.test(body) ? Buffer.from(body, 'base64').length : -1;
+    const bytes = isBase64(body) ? (body.length / 4) * 3 - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0) : -1;
     if (bytes <= 0 || bytes % 16 !== 0) {
       const why = bytes < 0 ? 'is not Base64' : `decodes to ${bytes} bytes, not a whole number of 16-byte AES blocks`;
       sink.add('encrypted-value-malformed', `${name} starts with AES: but its body ${why}; the EMS cannot decrypt it ("Input length (without AES:) must be a multiple of 16 bytes"). Encrypt the value again with wsems -encrypt.`,

@@ -162,7 +162,7 @@ class Walker {
       }
       if (schema.minLength !== undefined && value.length < schema.minLength) {
         this.sink.add('invalid-value', `${name} must not be empty.`, node, visit.pointer);
-      } else if (schema.pattern && !new RegExp(schema.pattern).test(value)) {
+      } else if (schema.pattern && !patternOf(schema.pattern).test(value)) {
         this.sink.add('invalid-value', `${name}: ${schema['x-ems-patternMessage'] ?? `does not match ${schema.pattern}`}.`, node, visit.pointer);
       }
     } else if (typeof value === 'number') {
@@ -180,6 +180,15 @@ class Walker {
       }
     }
   }
+}
+
+const patterns = new Map<string, RegExp>();
+
+/** The schema's patterns, compiled once. */
+function patternOf(source: string): RegExp {
+  let pattern = patterns.get(source);
+  if (!pattern) patterns.set(source, (pattern = new RegExp(source)));
+  return pattern;
 }
 
 function requiredWhy(key: string): string {

@@ -15,29 +15,23 @@ export interface TokenScan {
 }
 
 /**
- * Whether pass 1 can find anything: a character walk that sees what it looks for — a '/' outside strings
- * (a comment), a backslash inside one (an escape), a comma before '}' or ']', deep nesting. Most configs
- * have none of those, and a 40,000-line one should not be tokenized twice.
+ * Whether pass 1 can find anything: what it looks for — a '/' outside strings (a comment), a backslash inside
+ * one (an escape), a comma before '}' or ']', deep nesting. Most configs have none of those, and a 40,000-line
+ * one should not be tokenized twice. One regular expression steps from string to string and bracket to
+ * bracket, so the text between is skipped natively.
  */
+const INTERESTING = /"[^"\\]*["\\]|\/|,\s*[}\]]|[{}[\]]/g;
+
 function worthScanning(text: string): boolean {
-  let inString = false;
   let depth = 0;
-  let afterComma = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (inString) {
-      if (ch === 92 /* \\ */) return true;
-      if (ch === 34 /* " */) inString = false;
-      continue;
-    }
-    switch (ch) {
-      case 34: inString = true; afterComma = false; break;
-      case 47 /* / */: return true;
-      case 44 /* , */: afterComma = true; break;
-      case 123: case 91: if (++depth > MAX_DEPTH) return true; afterComma = false; break;
-      case 125: case 93: if (afterComma) return true; depth--; break;
-      case 32: case 9: case 10: case 13: break;
-      default: afterComma = false;
+  INTERESTING.lastIndex = 0;
+  for (let match = INTERESTING.exec(text); match; match = INTERESTING.exec(text)) {
+    const token = match[0];
+    switch (token[0]) {
+      case '"': if (token.endsWith('\\')) return true; break; // a string: only an escape in it matters
+      case '{': case '[': if (++depth > MAX_DEPTH) return true; break;
+      case '}': case ']': depth--; break;
+      default: return true; // a '/' or a trailing comma
     }
   }
   return false;

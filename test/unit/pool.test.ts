@@ -1,6 +1,7 @@
 // The CLI's process pool: whatever happens to a child process, every config is checked once and reported in
 // the order asked. Stand-in children fail in the ways a real one could.
 import * as assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ function assertAllChecked(outcomes: Awaited<ReturnType<typeof checkAll>>): void 
 
 describe('process pool', () => {
   test('a child that cannot start leaves every config to this process', { timeout: 20_000 }, async () => {
-    assertAllChecked(await checkAll(configs, job, child('dies.js', 'process.exit(1);'), 3));
+    assertAllChecked(await checkAll(configs, job, child('dies.js', 'process.exit(1);'), { jobs: 3, childrenWorthMs: 0 }));
   });
 
   test('a child that dies holding batches: this process checks them', async () => {
@@ -52,7 +53,7 @@ describe('process pool', () => {
       },
       kill: () => true,
     });
-    assertAllChecked(await checkAll(configs, job, 'unused', 2, () => dying as unknown as Child));
+    assertAllChecked(await checkAll(configs, job, 'unused', { jobs: 2, startChild: () => dying as unknown as Child, childrenWorthMs: 0 }));
     assert.equal(held, 2, 'the child held two batches when it died');
   });
 
@@ -65,14 +66,29 @@ describe('process pool', () => {
       },
       kill: () => (killed = true),
     });
-    assertAllChecked(await checkAll(configs, job, 'unused', 2, () => unreachable as unknown as Child));
+    assertAllChecked(await checkAll(configs, job, 'unused', { jobs: 2, startChild: () => unreachable as unknown as Child, childrenWorthMs: 0 }));
     assert.ok(killed);
   });
 
-  test('real children: the same reports as one process alone', { timeout: 20_000 }, async () => {
+  test('real children take batches, and the reports are the same as from one process alone', { timeout: 60_000 }, async () => {
+    // Enough configs that this process is still busy when a child has started (~150 ms).
+    const many = Array.from({ length: 20 }, () => configs).flat();
     const entry = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'cli.js');
-    const shared = await checkAll(configs, job, entry, 3);
-    assertAllChecked(shared);
-    assert.deepEqual(shared, await checkAll(configs, job, entry, 1));
+    let fromChildren = 0;
+    const startChild = (script: string) => {
+      const real = fork(script, [], { env: { ...process.env, EMS_CONFIG_POOL_CHILD: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+      real.on('message', (message: { results?: unknown[] }) => { fromChildren += message.results?.length ?? 0; });
+      return real;
+    };
+    const shared = await checkAll(many, job, entry, { jobs: 3, startChild, childrenWorthMs: 0 });
+    assert.ok(fromChildren > 0, 'the children checked some configs');
+    assert.deepEqual(shared, await checkAll(many, job, entry, { jobs: 1 }));
+  });
+
+  test('a light fleet starts no child: this process alone would be done within a second', async () => {
+    let started = 0;
+    const outcomes = await checkAll(configs, job, 'unused', { jobs: 4, startChild: () => { started++; throw new Error('no child expected'); } });
+    assertAllChecked(outcomes);
+    assert.equal(started, 0);
   });
 });

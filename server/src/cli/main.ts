@@ -51,7 +51,7 @@ async function check(args: CheckArgs, io: Io, entry: string): Promise<number> {
   }
   const settings = { emsVersion: args.emsVersion, homeDirectory: args.home ? path.resolve(args.home) : '', expiryWarningDays: args.expiryWarningDays, severity: args.severity };
   const reports: FileReport[] = [];
-  for (const outcome of await checkAll(configs, { settings, now: args.now?.getTime() }, entry, args.jobs)) {
+  for (const outcome of await checkAll(configs, { settings, now: args.now?.getTime() }, entry, { jobs: args.jobs })) {
     if ('error' in outcome) fail(outcome.error);
     else reports.push(outcome.report);
   }

@@ -1,18 +1,23 @@
 // A fleet of configs is CPU-bound, and most of that CPU is OpenSSL 3.0 decoding certificates and keys. Its
 // decoders take locks that every thread of a process shares: on worker threads, two decode more slowly than
-// one (docs/architecture.md, "The CLI on many cores"). Processes share no lock, so the fleet is split between
-// this process and one child process per further core. Configs go out in small batches on request; a child
-// holds one batch in reserve, so it never waits, and one that starts late (a Node process takes ~150 ms)
-// simply takes fewer. If a child dies, this process checks what it held. Reports come back in the order asked.
+// one (docs/architecture.md, "The CLI on many cores"). Processes share no lock, so a heavy fleet is split
+// between this process and one child process per further core. A child costs a Node start (~150 ms here)
+// and slows this process a little while both run, so this process starts checking alone and starts
+// children only when its own pace says the rest would take it more than a second. Configs go out in small
+// batches on request; a child holds one batch in reserve, so it never waits. If a child dies, this process
+// checks what it held. Reports come back in the order asked.
 import { type ChildProcess, fork } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { checkConfig, type CheckJob, type Outcome, serviceFor } from './checkConfig';
 
-/** Below this many configs this process is done before a child has started. */
-const MIN_FOR_CHILDREN = 64;
 /** Configs per batch: small enough to even out the end, large enough that asking costs nothing. */
 const BATCH = 8;
+/** Children are worth their start when this process alone would need longer than this for the rest. */
+const CHILDREN_WORTH_MS = 1000;
+/** The first batch runs on a cold JIT and cold caches and is not timed; children are considered from this one on. */
+const PACE_FROM_BATCH = 3;
 /** Set in a child's environment: the process is a pool child, not a command. */
 const CHILD_MARK = 'EMS_CONFIG_POOL_CHILD';
 
@@ -31,8 +36,16 @@ function forkChild(entry: string): Child {
   });
 }
 
-/** `jobs`: processes in all, this one included (default: one per core). `entry`: the script a child runs. */
-export async function checkAll(configs: string[], job: CheckJob, entry: string, jobs = availableParallelism(), startChild = forkChild): Promise<Outcome[]> {
+export interface PoolOptions {
+  /** Processes in all, this one included (default: one per core). */
+  jobs?: number;
+  startChild?: (entry: string) => Child;
+  childrenWorthMs?: number;
+}
+
+/** `entry`: the script a child runs (the CLI's own). */
+export async function checkAll(configs: string[], job: CheckJob, entry: string, options: PoolOptions = {}): Promise<Outcome[]> {
+  const { jobs = availableParallelism(), startChild = forkChild, childrenWorthMs = CHILDREN_WORTH_MS } = options;
   const outcomes: Outcome[] = new Array(configs.length);
   let next = 0;
   const take = (): Batch | undefined => {
@@ -42,24 +55,37 @@ export async function checkAll(configs: string[], job: CheckJob, entry: string, 
     return batch;
   };
   const orphaned: Batch[] = [];
-  const children = configs.length < MIN_FOR_CHILDREN ? 0 : Math.max(0, jobs - 1);
-  const running = Array.from({ length: children }, () => runChild(startChild(entry), { job, configs }, take, outcomes, orphaned));
+  const children: RunningChild[] = [];
   const service = serviceFor(job);
   const checkBatch = async ({ from, to }: Batch) => {
     for (let i = from; i < to; i++) outcomes[i] = await checkConfig(service, configs[i]!, job.settings);
   };
+  let batches = 0;
+  let pace = Infinity; // ms per config: the fastest batch, the one nearest a warm JIT's pace
   for (let batch = take(); batch; batch = take()) {
+    const started = performance.now();
     await checkBatch(batch);
+    if (++batches > 1) pace = Math.min(pace, (performance.now() - started) / (batch.to - batch.from));
+    if (!children.length && batches >= PACE_FROM_BATCH && (configs.length - next) * pace >= childrenWorthMs) {
+      for (let i = 1; i < jobs; i++) children.push(runChild(startChild(entry), { job, configs }, take, outcomes, orphaned));
+    }
     await yieldToEvents(); // the checks never wait on IO: let the children's requests in
   }
-  await Promise.all(running);
+  // Nothing is left to hand out: a child holding no batch has nothing more to give.
+  for (const child of children) child.stopIfIdle();
+  await Promise.all(children.map((child) => child.done));
   for (const batch of orphaned) await checkBatch(batch);
   return outcomes;
 }
 
-function runChild(child: Child, start: ToChild, take: () => Batch | undefined, outcomes: Outcome[], orphaned: Batch[]): Promise<void> {
-  return new Promise((resolve) => {
-    const held = new Map<number, Batch>();
+interface RunningChild {
+  done: Promise<void>;
+  stopIfIdle(): void;
+}
+
+function runChild(child: Child, start: ToChild, take: () => Batch | undefined, outcomes: Outcome[], orphaned: Batch[]): RunningChild {
+  const held = new Map<number, Batch>();
+  const done = new Promise<void>((resolve) => {
     const send = (message: ToChild) => child.send(message);
     child.on('message', (message: FromChild) => {
       if ('ask' in message) {
@@ -72,10 +98,10 @@ function runChild(child: Child, start: ToChild, take: () => Batch | undefined, o
       held.delete(message.results[0]![0]);
     });
     // A child that could not start, died, or cannot be reached leaves its batches to this process.
-    let done = false;
+    let finished = false;
     const finish = () => {
-      if (done) return;
-      done = true;
+      if (finished) return;
+      finished = true;
       orphaned.push(...held.values());
       resolve();
     };
@@ -86,6 +112,7 @@ function runChild(child: Child, start: ToChild, take: () => Batch | undefined, o
     child.once('exit', finish);
     send(start);
   });
+  return { done, stopIfIdle: () => { if (!held.size) child.kill(); } };
 }
 
 export function isPoolChild(): boolean {

@@ -12,7 +12,7 @@ export interface CheckArgs {
   expiryWarningDays: number;
   severity: Record<string, Level>;
   format: Format;
-  /** Threads to check on, the main one included; undefined: one per core. */
+  /** Processes to check on, this one included; undefined: one per core. */
   jobs: number | undefined;
 }
 
@@ -31,7 +31,7 @@ the schema, security policy, and the certificate and key files the config names.
   --expiry-warning-days <n>   warn about certificates that expire within n days (default 30)
   --severity <code>=<level>   override one rule (off|hint|information|warning|error); repeatable
   --format text|json|sarif    output format (default text)
-  --jobs <n>                  check on at most n threads (default: one per core)
+  --jobs <n>                  check on at most n processes (default: one per core)
   -h, --help                  show this help
   -v, --version               show the version
 
@@ -91,7 +91,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
       }
       case '--jobs': {
         const value = takeValue();
-        if (!value || !/^[1-9]\d{0,3}$/.test(value)) return { kind: 'error', message: `--jobs needs a number of threads from 1 to 9999, not "${value ?? ''}"` };
+        if (!value || !/^[1-9]\d{0,3}$/.test(value)) return { kind: 'error', message: `--jobs needs a number of processes from 1 to 9999, not "${value ?? ''}"` };
         args.jobs = Number(value);
         break;
       }

@@ -1,4 +1,4 @@
-// One config file, read and checked: shared by the CLI's main thread and its workers.
+// One config file, read and checked: shared by the CLI and its child processes.
 import { blockingFileSystem } from '../node/fileSystem';
 import { createEmsService, type EmsService } from '../service';
 import { decodeConfig } from '../service/decode';

@@ -17,7 +17,7 @@ export interface Io {
   isTTY: boolean;
 }
 
-/** `entry`: the script that runs main(), started again as a worker thread for large fleets. */
+/** `entry`: the script that runs main(), started again as a child process for heavy fleets. */
 export async function main(argv: readonly string[], io: Io, entry: string): Promise<number> {
   const parsed = parseArgs(argv);
   switch (parsed.kind) {

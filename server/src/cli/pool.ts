@@ -16,8 +16,9 @@ import { checkConfig, type CheckJob, type Outcome, serviceFor } from './checkCon
 const BATCH = 8;
 /** Children are worth their start when this process alone would need longer than this for the rest. */
 const CHILDREN_WORTH_MS = 1000;
-/** The first batch runs on a cold JIT and cold caches and is not timed; children are considered from this one on. */
-const PACE_FROM_BATCH = 3;
+/** The first batches run on a cold JIT and cold caches: children are considered from this one on, when the
+ * fastest batch so far is near the warm pace (the very first is not timed at all). */
+const PACE_FROM_BATCH = 8;
 /** Set in a child's environment: the process is a pool child, not a command. */
 const CHILD_MARK = 'EMS_CONFIG_POOL_CHILD';
 

@@ -3,7 +3,7 @@
 // opened handle is still a regular file, read at most the bound.
 //
 // One procedure, two sets of calls: the language server's use promises, so a slow disk never holds up a
-// keystroke; the CLI's are synchronous, because a batch on worker threads has nothing else to wait for, and
+// keystroke; the CLI's are synchronous, because a batch of configs has nothing else to wait for, and
 // skipping libuv's thread pool saves about 40% of its CPU per config (bench/run.mjs, CLI figure).
 import * as fs from 'node:fs';
 import { type FileStat, FsError, type FileSystemPort } from '../service/ports';
@@ -101,7 +101,7 @@ async function closeQuietly<Handle>(calls: Calls<Handle>, handle: Handle): Promi
 
 /** For the language server: never blocks the event loop. */
 export const nodeFileSystem = portOf(promiseCalls);
-/** For the CLI's batch: blocking calls, one config after another on each worker thread. */
+/** For the CLI's batch: blocking calls, one config after another in each process. */
 export const blockingFileSystem = portOf(syncCalls);
 
 function toStat(stat: fs.Stats): FileStat {

@@ -55,15 +55,22 @@ export class FilesReuse {
 
 /** Everything file verdicts depend on. Passphrases enter as hashes: the cache keeps no secret. */
 function inputsOf(targets: readonly Visit[], context: FilesContext, generation: number): string {
-  const sibling = (visit: Visit, key: string | undefined) => {
-    const value = key ? findProperty(visit.node.parent?.parent, key)?.valueNode?.value : undefined;
+  const sibling = (visit: Visit, key: string) => {
+    const value = findProperty(visit.node.parent?.parent, key)?.valueNode?.value;
     return typeof value === 'string' ? value : null;
   };
-  const hash = (value: string | null) => (value === null ? null : secretHash(value));
-  return JSON.stringify([
-    generation, context.home ?? null, context.version, context.settings.expiryWarningDays, Math.floor(context.now.getTime() / REUSE_MS),
-    targets.map((t) => [t.pointer, t.node.value, hash(sibling(t, t.schema['x-ems-file']?.passphrase)), sibling(t, t.schema['x-ems-file']?.certificate)]),
-  ]);
+  // Built as a string (JSON for anything a document spells): this runs on every keystroke.
+  let key = `${generation} ${JSON.stringify(context.home ?? null)} ${context.version} ${context.settings.expiryWarningDays} ${Math.floor(context.now.getTime() / REUSE_MS)}`;
+  for (const target of targets) {
+    const file = target.schema['x-ems-file'];
+    key += `|${JSON.stringify(target.pointer)}${JSON.stringify(target.node.value)}`;
+    if (file?.passphrase) {
+      const passphrase = sibling(target, file.passphrase);
+      key += passphrase === null ? '-' : secretHash(passphrase);
+    }
+    if (file?.certificate) key += JSON.stringify(sibling(target, file.certificate));
+  }
+  return key;
 }
 
 function record(finding: { code: Code; severity: Severity; message: string; data?: FindingData }, target: number): Recorded {
@@ -81,7 +88,7 @@ function replay(entry: Entry, targets: readonly Visit[], sink: FindingSink): voi
     if (!visit) continue;
     const node: Node = visit.node;
     const data: FindingData | undefined = finding.fixes.length
-      ? { ...finding.data, fixes: finding.fixes.map((fix) => ({ ...replaceFix(sink, node, fix.newText, fix.title), ...(fix.preferred ? { preferred: true } : {}) })) }
+      ? { ...finding.data, fixes: finding.fixes.map((fix) => replaceFix(sink, node, fix.newText, fix.title, fix.preferred)) }
       : finding.data;
     sink.add(finding.code, finding.message, node, visit.pointer, data, finding.severity);
   }

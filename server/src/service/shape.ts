@@ -84,11 +84,15 @@ class Walker {
 
   private object(node: Node, schema: SchemaNode, objectVisit: Visit): void {
     const present = new Set<string>();
-    const properties = propertiesOf(node);
-    for (const { key, keyNode, valueNode, property } of properties) {
+    for (const property of node.children ?? []) {
+      const keyNode = property.children?.[0];
+      const key = keyNode?.value;
+      if (!keyNode || typeof key !== 'string') continue;
+      const valueNode = property.children?.[1];
       const lower = key.toLowerCase();
       if (present.has(lower)) continue; // a later duplicate: the EMS never reads it (duplicate-key says so)
       present.add(lower);
+      // Pointers only for findings: most properties get none.
       const pointer = () => childPointer(objectVisit.pointer, key);
       const match = propertySchema(schema, key);
       const unknown = match?.schema['x-ems-unknown'];

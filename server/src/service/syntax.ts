@@ -2,7 +2,7 @@
 // silently falls back to config.json.booted — so everything a lenient parser would forgive is an error here.
 import { createScanner, type Node, ParseErrorCode, ScanError, SyntaxKind } from 'jsonc-parser';
 import type { FindingSink } from './findings';
-import { MAX_DEPTH, type Model, pointerOfNode, propertiesOf } from './model';
+import { MAX_DEPTH, type Model, pointerOfNode } from './model';
 import type { Edit } from './types';
 
 /** A file this broken is not worth more findings: say how many more there were instead. */
@@ -203,7 +203,11 @@ export function reportDuplicateKeys(root: Node, sink: FindingSink): void {
     const node = stack.pop()!;
     if (node.type === 'object') {
       const seen = new Map<string, Node>();
-      for (const { key, keyNode, valueNode, property } of propertiesOf(node)) {
+      for (const property of node.children ?? []) {
+        const keyNode = property.children?.[0];
+        const valueNode = property.children?.[1];
+        const key = keyNode?.value;
+        if (!keyNode || typeof key !== 'string') continue;
         const earlier = seen.get(key.toLowerCase());
         if (earlier) {
           const earlierKey = String(earlier.children?.[0]?.value);

@@ -38,7 +38,7 @@ const SLOW_RUNS = QUICK ? 5 : 20;
 const CLI_RUNS = QUICK ? 3 : 20;
 const EDITS = 10_000;
 /** Each CLI figure runs 3 sizes × 20 runs; on a slow or busy machine that alone could take many minutes. */
-const CLI_BUDGET_MS = ONLY?.length === 1 ? Infinity : 120_000;
+const CLI_BUDGET_MS = ONLY?.length === 1 ? Infinity : 180_000;
 const EDITS_PER_WAIT = 100;
 
 const require = createRequire(import.meta.url);

@@ -18,7 +18,8 @@ export interface TokenScan {
  * Whether pass 1 can find anything: what it looks for — a '/' outside strings (a comment), a backslash inside
  * one (an escape), a comma before '}' or ']', deep nesting. Most configs have none of those, and a 40,000-line
  * one should not be tokenized twice. One regular expression steps from string to string and bracket to
- * bracket, so the text between is skipped natively.
+ * bracket, so the text between is skipped natively. Where it differs from a character walk (an unterminated
+ * string, a form feed before a bracket) it errs towards scanning: never a finding missed.
  */
 const INTERESTING = /"[^"\\]*["\\]|\/|,\s*[}\]]|[{}[\]]/g;
 

@@ -18,18 +18,18 @@ export interface TokenScan {
  * Whether pass 1 can find anything: what it looks for — a '/' outside strings (a comment), a backslash inside
  * one (an escape), a comma before '}' or ']', deep nesting. Most configs have none of those, and a 40,000-line
  * one should not be tokenized twice. One regular expression steps from string to string and bracket to
- * bracket, so the text between is skipped natively. Where it differs from a character walk (an unterminated
- * string, a form feed before a bracket) it errs towards scanning: never a finding missed.
+ * bracket, so the text between is skipped natively. A string ends at a line break, as the tokenizer ends it;
+ * on anything unusual (an unterminated string, a form feed before a bracket) it errs towards scanning.
  */
-const INTERESTING = /"[^"\\]*["\\]|\/|,\s*[}\]]|[{}[\]]/g;
+const INTERESTING = /"[^"\\\r\n]*["\\\r\n]|\/|,\s*[}\]]|[{}[\]]/g;
 
-function worthScanning(text: string): boolean {
+export function worthScanning(text: string): boolean {
   let depth = 0;
   INTERESTING.lastIndex = 0;
   for (let match = INTERESTING.exec(text); match; match = INTERESTING.exec(text)) {
     const token = match[0];
     switch (token[0]) {
-      case '"': if (token.endsWith('\\')) return true; break; // a string: only an escape in it matters
+      case '"': if (!token.endsWith('"')) return true; break; // an escape, or a line break that ends the string
       case '{': case '[': if (++depth > MAX_DEPTH) return true; break;
       case '}': case ']': depth--; break;
       default: return true; // a '/' or a trailing comma

@@ -23,6 +23,13 @@ async function open(client: TestClient, uri: string, text: string, languageId = 
   await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
 }
 
+/** Applies a code action's edit to the text, sends the result as version 2, and waits for no findings. */
+async function applyAndExpectClean(client: TestClient, text: string, action: CodeAction) {
+  const fixed = TextDocument.applyEdits(TextDocument.create(configUri, 'ems-config', 1, text), action.edit!.changes![configUri]!);
+  await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: configUri, version: 2 }, contentChanges: [{ text: fixed }] });
+  assert.deepEqual(await client.diagnostics(configUri, (d) => d.length === 0), []);
+}
+
 describe('language server over stdio', () => {
   test('diagnostics after didOpen, updated after didChange, cleared on close', async () => {
     const client = await startClient(FULL);
@@ -57,9 +64,7 @@ describe('language server over stdio', () => {
       });
       const fix = actions?.find((a) => 'title' in a && a.title === 'Change to "resource"');
       assert.ok(fix && 'edit' in fix && fix.edit?.changes, JSON.stringify(actions));
-      const fixed = TextDocument.applyEdits(TextDocument.create(configUri, 'ems-config', 1, text), fix.edit!.changes![configUri]!);
-      await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: configUri, version: 2 }, contentChanges: [{ text: fixed }] });
-      assert.deepEqual(await client.diagnostics(configUri, (d) => d.length === 0), []);
+      await applyAndExpectClean(client, text, fix);
     } finally {
       await client.close();
     }
@@ -126,9 +131,7 @@ describe('language server over stdio', () => {
       const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: diagnostics[0]!.range, context: { diagnostics: [diagnostics[0]!] } });
       const all = actions?.find((a) => a.title === 'Fix all wrong-type problems in this file (3)');
       assert.ok(all && 'edit' in all, JSON.stringify(actions?.map((a) => a.title)));
-      const fixed = TextDocument.applyEdits(TextDocument.create(configUri, 'ems-config', 1, text), all.edit!.changes![configUri]!);
-      await client.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri: configUri, version: 2 }, contentChanges: [{ text: fixed }] });
-      assert.deepEqual(await client.diagnostics(configUri, (d) => d.length === 0), []);
+      await applyAndExpectClean(client, text, all);
     } finally {
       await client.close();
     }

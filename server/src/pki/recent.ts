@@ -14,6 +14,7 @@ export class Recent<V> extends Map<string, V> {
   }
 
   keep(key: string, value: V): V {
+    this.delete(key); // a key kept again is the most recent
     this.set(key, value);
     if (this.size > this.limit) this.delete(this.keys().next().value!);
     return value;

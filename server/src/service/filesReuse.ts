@@ -2,6 +2,7 @@
 // file-system port reports no change, the file findings of the last check with the same inputs are replayed
 // onto the new document's nodes (their ranges and fixes rebuilt, since the text around them moved).
 import type { Node } from 'jsonc-parser';
+import { Recent } from '../pki/recent';
 import type { Code, Severity } from './codes';
 import { checkFiles, type FileReference, type FilesContext, isFileValue } from './files';
 import { FindingSink } from './findings';
@@ -30,14 +31,14 @@ interface Entry {
 }
 
 export class FilesReuse {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries = new Recent<Entry>(MAX_ENTRIES);
 
   async check(visits: readonly Visit[], context: FilesContext): Promise<FileReference[]> {
     const generation = context.fs.generation?.();
     if (generation === undefined) return checkFiles(visits, context);
     const targets = visits.filter(isFileValue);
     const key = inputsOf(targets, context, generation);
-    const known = this.entries.get(key);
+    const known = this.entries.use(key);
     if (known) {
       replay(known, targets, context.sink);
       return known.references;
@@ -46,9 +47,7 @@ export class FilesReuse {
     const references = await checkFiles(visits, { ...context, sink: recorder });
     context.sink.findings.push(...recorder.findings);
     const index = new Map(targets.map((t, i) => [t.pointer, i]));
-    this.entries.delete(key);
-    this.entries.set(key, { references, findings: recorder.findings.map((f) => record(f, index.get(f.pointer) ?? -1)) });
-    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.keep(key, { references, findings: recorder.findings.map((f) => record(f, index.get(f.pointer) ?? -1)) });
     return references;
   }
 }

@@ -64,7 +64,7 @@ function optionalModule(name) {
 }
 const hoverModule = optionalModule('hover');
 const completeModule = optionalModule('complete');
-const { PkiCache } = require(join(OUT, 'service', 'pkiCache.js'));
+const { PkiCache } = require(join(OUT, 'service', 'cache', 'pki.js'));
 
 // A full collection before each timed call of the figures that allocate megabytes (40,000 lines, cold check):
 // otherwise the garbage one side leaves is collected, and charged, during the other side's next run, and the

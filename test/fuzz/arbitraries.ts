@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { type Node, parseTree } from 'jsonc-parser';
 import { ALL_CODES } from '../../server/src/service/codes';
-import { ROOT_SCHEMA, type SchemaNode } from '../../server/src/service/schema';
+import { ROOT_SCHEMA, type SchemaNode } from '../../server/src/service/document/schema';
 import type { Settings } from '../../server/src/service/types';
 import { PASSPHRASE, PKI_DIR } from '../helpers/pki';
 import { AES, config, GUID, REPO_ROOT } from '../helpers/service';

@@ -4,8 +4,8 @@
 // document or not, never throw and stay inside the document.
 import fc from 'fast-check';
 import { createEmsService, type CheckResult } from '../../server/src/service';
-import { decodeConfig } from '../../server/src/service/decode';
-import { hover } from '../../server/src/service/hover';
+import { decodeConfig } from '../../server/src/service/document/decode';
+import { hover } from '../../server/src/service/features/hover';
 import type { Position, Settings } from '../../server/src/service/types';
 import {
   CONFIG_PATH, configPath, filesCase, filesConfig, filesEntries, mutatedConfig, mutatedText, randomText, schemaConfig, SEED_TEXTS,

@@ -8,8 +8,8 @@ import { after, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
-import { complete, type CompletionEntry } from '../../server/src/service/complete';
-import { PkiCache } from '../../server/src/service/pkiCache';
+import { complete, type CompletionEntry } from '../../server/src/service/features/complete';
+import { PkiCache } from '../../server/src/service/cache/pki';
 import type { Settings } from '../../server/src/service/types';
 import { NOW, PKI_DIR } from '../helpers/pki';
 

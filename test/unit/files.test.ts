@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import { CODES, type Code } from '../../server/src/service/codes';
 import { blockingFileSystem, nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
-import { hover } from '../../server/src/service/hover';
+import { hover } from '../../server/src/service/features/hover';
 import { FsError, type FileSystemPort } from '../../server/src/service/ports';
 import type { Finding, Settings } from '../../server/src/service/types';
 import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';

@@ -1,7 +1,7 @@
 // Any text yields findings, never an exception or a hang: binary, huge, deeply nested, not UTF-8, not EMS.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeConfig } from '../../server/src/service/decode';
+import { decodeConfig } from '../../server/src/service/document/decode';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
 import { check, config } from '../helpers/service';

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { after, describe, test } from 'node:test';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { type CheckResult, createEmsService } from '../../server/src/service';
-import { hover } from '../../server/src/service/hover';
+import { hover } from '../../server/src/service/features/hover';
 import type { Settings } from '../../server/src/service/types';
 import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
 import { AES, BASE, GUID } from '../helpers/service';

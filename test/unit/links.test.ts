@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
-import { documentLinks } from '../../server/src/service/links';
+import { documentLinks } from '../../server/src/service/features/links';
 import { NOW, PKI_DIR } from '../helpers/pki';
 import { BASE } from '../helpers/service';
 

@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { createScanner, SyntaxKind } from 'jsonc-parser';
-import { MAX_DEPTH } from '../../server/src/service/model';
-import { worthScanning } from '../../server/src/service/syntax';
+import { MAX_DEPTH } from '../../server/src/service/document/model';
+import { worthScanning } from '../../server/src/service/checks/syntax';
 import { codes } from '../helpers/service';
 
 /** What pass 1 looks for, found by the real tokenizer: a comment, an escape, a comma before a bracket, deep nesting. */

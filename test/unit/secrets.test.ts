@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
-import { hover } from '../../server/src/service/hover';
+import { hover } from '../../server/src/service/features/hover';
 import { RawServer } from '../fuzz/rawLsp';
 import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
 import { REPO_ROOT } from '../helpers/service';

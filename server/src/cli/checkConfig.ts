@@ -1,7 +1,7 @@
 // One config file, read and checked: shared by the CLI and its child processes.
 import { blockingFileSystem } from '../node/fileSystem';
 import { createEmsService, type EmsService } from '../service';
-import { decodeConfig } from '../service/decode';
+import { decodeConfig } from '../service/document/decode';
 import { FsError } from '../service/ports';
 import type { Settings } from '../service/types';
 import type { FileReport } from './report';

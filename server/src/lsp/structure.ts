@@ -3,7 +3,7 @@
 import { getLanguageService, type JSONDocument } from 'vscode-json-languageservice';
 import type { DocumentSymbol, FoldingRange, FormattingOptions, Position, Range, SelectionRange, TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ROOT_SCHEMA, type SchemaNode } from '../service/schema';
+import { ROOT_SCHEMA, type SchemaNode } from '../service/document/schema';
 
 const json = getLanguageService({});
 const SECRET_KEYS = secretKeyNames(ROOT_SCHEMA);

@@ -3,7 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import { certificateDerFacts } from './asn1';
 import { describeKey } from './key';
-import { Recent } from './recent';
+import { Recent } from '../util/recent';
 import type { CertInfo } from './types';
 
 /** Signature algorithms by OID, with the hash the verdicts are about. */

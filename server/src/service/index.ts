@@ -1,13 +1,13 @@
 // The service façade: everything the adapters (LSP server, CLI) call. No LSP imports; no IO but through ports.
-import { checkDocument, type DocumentCheck } from './check';
+import { checkDocument, type DocumentCheck } from './checks';
 import { CODES } from './codes';
-import { complete, type CompletionEntry } from './complete';
-import type { FileReference } from './files';
-import { FilesReuse } from './filesReuse';
-import { FindingSink } from './findings';
-import { emsHome } from './home';
-import type { TextIndex } from './model';
-import { PkiCache } from './pkiCache';
+import { complete, type CompletionEntry } from './features/complete';
+import type { FileReference } from './checks/files';
+import { FilesReuse } from './cache/reuse';
+import { FindingSink } from './document/findings';
+import { emsHome } from './document/home';
+import type { TextIndex } from './document/model';
+import { PkiCache } from './cache/pki';
 import type { ServicePorts } from './ports';
 import { applySeverity, normalizeSettings } from './settings';
 import type { Finding, Position, Settings } from './types';
@@ -73,8 +73,8 @@ function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-export type { DocumentCheck } from './check';
-export type { CompletionEntry } from './complete';
-export type { FileReference } from './files';
+export type { DocumentCheck } from './checks';
+export type { CompletionEntry } from './features/complete';
+export type { FileReference } from './checks/files';
 export type { FileSystemPort, ServicePorts } from './ports';
 export type { Finding, Settings };

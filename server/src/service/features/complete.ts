@@ -5,16 +5,16 @@
 // and from the files themselves; nothing here holds or shows key material (ParsedPki has none).
 import * as path from 'node:path';
 import { createScanner, getLocation, ScanError, type Segment, SyntaxKind } from 'jsonc-parser';
-import type { CertInfo, ParsedPki } from '../pki';
+import type { CertInfo, ParsedPki } from '../../pki';
 import { code } from './describe';
-import { MAX_PKI_FILE_BYTES, PKI_EXTENSIONS } from './files';
-import type { CheckResult } from './index';
-import { type Model, nodeAt, propertiesOf } from './model';
-import type { PkiCache } from './pkiCache';
-import type { FileSystemPort } from './ports';
-import { allowedTypes, alternativeFor, type FileRole, schemaAt, type SchemaNode } from './schema';
-import type { Edit, Position, Range } from './types';
-import { atLeast, before, formatVersion, parseVersion, type Version } from './version';
+import { MAX_PKI_FILE_BYTES, PKI_EXTENSIONS } from '../checks/files';
+import type { CheckResult } from '../index';
+import { type Model, nodeAt, propertiesOf } from '../document/model';
+import type { PkiCache } from '../cache/pki';
+import type { FileSystemPort } from '../ports';
+import { allowedTypes, alternativeFor, type FileRole, schemaAt, type SchemaNode } from '../document/schema';
+import type { Edit, Position, Range } from '../types';
+import { atLeast, before, formatVersion, parseVersion, type Version } from '../version';
 
 export interface CompletionEntry {
   label: string;

@@ -1,7 +1,7 @@
 // Typed access to schemas/ems-config.schema.json — the one source of property facts. Checks, hovers and
 // completion ask this module; none of them keeps its own list of keys, defaults or versions.
-import rawSchema from '../../../schemas/ems-config.schema.json';
-import type { Code } from './codes';
+import rawSchema from '../../../../schemas/ems-config.schema.json';
+import type { Code } from '../codes';
 import type { JsonType } from './model';
 
 /** What a file named by a config value must hold. */

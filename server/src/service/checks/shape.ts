@@ -4,15 +4,15 @@
 // walker reads the few schema keywords the EMS schema uses and reports with the contract's codes.
 // It also records every value it visited with its schema: the policy, relation and file checks work on that.
 import type { Node } from 'jsonc-parser';
-import { editDistance } from './distance';
-import type { FindingSink } from './findings';
-import { childPointer, type JsonType, jsonTypeOf, pointerOfNode, propertiesOf } from './model';
+import { editDistance } from '../../util/distance';
+import type { FindingSink } from '../document/findings';
+import { childPointer, type JsonType, jsonTypeOf, pointerOfNode, propertiesOf } from '../document/model';
 import {
   allowedTypes, alternativeFor, propertySchema, ROOT_SCHEMA, type SchemaNode, topLevelKeys,
-} from './schema';
+} from '../document/schema';
 import { removeProperty } from './syntax';
-import type { Fix } from './types';
-import { atLeast, before, formatVersion, type Version } from './version';
+import type { Fix } from '../types';
+import { atLeast, before, formatVersion, type Version } from '../version';
 
 export interface Visit {
   readonly node: Node;

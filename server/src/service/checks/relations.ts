@@ -1,12 +1,12 @@
 // Findings about keys together: companions the schema declares (x-ems-companions), values that contradict
 // each other, and settings the rest of the file makes inert.
 import type { Node } from 'jsonc-parser';
-import type { FindingSink } from './findings';
-import { childPointer, findProperty, nodeAt, propertiesOf, scalarValue } from './model';
-import { defaultNumber, propertySchema, type SchemaNode } from './schema';
+import type { FindingSink } from '../document/findings';
+import { childPointer, findProperty, nodeAt, propertiesOf, scalarValue } from '../document/model';
+import { defaultNumber, propertySchema, type SchemaNode } from '../document/schema';
 import type { Visit } from './shape';
-import type { Fix } from './types';
-import { atLeast, type Version } from './version';
+import type { Fix } from '../types';
+import { atLeast, type Version } from '../version';
 
 export function checkRelations(root: Node, visits: readonly Visit[], version: Version, sink: FindingSink): void {
   for (const visit of visits) {

@@ -4,9 +4,9 @@
 // every image) and a file saved without a change are parsed once. A parse is a pure function of the bytes.
 // An opened key is kept per parse and per passphrase (by its hash: the cache never holds a passphrase).
 import { createHash } from 'node:crypto';
-import { type OpenKeyResult, type ParsedPki, parsePki } from '../pki';
-import { Recent } from '../pki/recent';
-import type { FileStat } from './ports';
+import { type OpenKeyResult, type ParsedPki, parsePki } from '../../pki';
+import { Recent } from '../../util/recent';
+import type { FileStat } from '../ports';
 
 const MAX_FILES = 256;
 

@@ -1,10 +1,10 @@
 // Certificate and key facts as Markdown, shared by the hover and the certificate report so that both say
 // the same thing. Everything read from a file or a config value is untrusted text: it goes into code spans
 // or is escaped, and is clipped. Only facts are shown (pki/types.ts holds no key material to begin with).
-import type { CertInfo, KeyFormat, KeyInfo, ParsedPki } from '../pki';
-import type { FileReference } from './files';
-import { parsePointer } from './model';
-import { schemaAt } from './schema';
+import type { CertInfo, KeyFormat, KeyInfo, ParsedPki } from '../../pki';
+import type { FileReference } from '../checks/files';
+import { parsePointer } from '../document/model';
+import { schemaAt } from '../document/schema';
 
 const DAY = 86_400_000;
 /** A bundle shows this many certificates in full; the rest go into a compact table. */

@@ -2,14 +2,14 @@
 // file-system port reports no change, the file findings of the last check with the same inputs are replayed
 // onto the new document's nodes (their ranges and fixes rebuilt, since the text around them moved).
 import type { Node } from 'jsonc-parser';
-import { Recent } from '../pki/recent';
-import type { Code, Severity } from './codes';
-import { checkFiles, type FileReference, type FilesContext, isFileValue } from './files';
-import { FindingSink } from './findings';
-import { findProperty } from './model';
-import { secretHash } from './pkiCache';
-import { replaceFix, type Visit } from './shape';
-import type { FindingData } from './types';
+import { Recent } from '../../util/recent';
+import type { Code, Severity } from '../codes';
+import { checkFiles, type FileReference, type FilesContext, isFileValue } from '../checks/files';
+import { FindingSink } from '../document/findings';
+import { findProperty } from '../document/model';
+import { secretHash } from './pki';
+import { replaceFix, type Visit } from '../checks/shape';
+import type { FindingData } from '../types';
 
 const MAX_ENTRIES = 16;
 /** Verdicts such as "expires in 20 days" may be reused for this long. */

@@ -1,7 +1,7 @@
 // Collects findings for one check: default severity from the catalogue, ranges from offsets.
-import { CODES, type Code, type Severity } from './codes';
+import { CODES, type Code, type Severity } from '../codes';
 import type { TextIndex } from './model';
-import type { Finding, FindingData, Range } from './types';
+import type { Finding, FindingData, Range } from '../types';
 
 export interface Span {
   offset: number;

@@ -4,16 +4,16 @@
 // the certificate report and the watchers the LSP server asks the client for.
 import * as path from 'node:path';
 import type { Node } from 'jsonc-parser';
-import { judge, keyMismatchFinding, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../pki';
-import { editDistance } from './distance';
-import type { FindingSink } from './findings';
-import { childPointer, findProperty } from './model';
-import type { PkiCache } from './pkiCache';
-import { type FileStat, FsError, type FileSystemPort } from './ports';
-import type { FileRole } from './schema';
+import { judge, keyMismatchFinding, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
+import { editDistance } from '../../util/distance';
+import type { FindingSink } from '../document/findings';
+import { childPointer, findProperty } from '../document/model';
+import type { PkiCache } from '../cache/pki';
+import { type FileStat, FsError, type FileSystemPort } from '../ports';
+import type { FileRole } from '../document/schema';
 import { replaceFix, type Visit } from './shape';
-import type { Fix, Settings } from './types';
-import { atLeast, before, formatVersion, type Version } from './version';
+import type { Fix, Settings } from '../types';
+import { atLeast, before, formatVersion, type Version } from '../version';
 
 /** No certificate or key file comes near this; anything larger is not one. */
 export const MAX_PKI_FILE_BYTES = 1024 * 1024;

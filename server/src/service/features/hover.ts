@@ -4,11 +4,11 @@
 // Values themselves are never echoed (except file paths), so secrets cannot reach a hover.
 import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
 import { code, describeFile, describeRole, joinBlocks, settingName } from './describe';
-import type { CheckResult } from './index';
-import { findProperty } from './model';
-import { propertySchema, ROOT_SCHEMA, type SchemaNode } from './schema';
-import type { Position, Range } from './types';
-import { atLeast, before, parseVersion, type Version } from './version';
+import type { CheckResult } from '../index';
+import { findProperty } from '../document/model';
+import { propertySchema, ROOT_SCHEMA, type SchemaNode } from '../document/schema';
+import type { Position, Range } from '../types';
+import { atLeast, before, parseVersion, type Version } from '../version';
 
 export interface Hover {
   /** Markdown. */

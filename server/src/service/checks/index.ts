@@ -1,12 +1,12 @@
 // The document checks that need nothing but the text: syntax, shape, policy and relations.
-import { FindingSink } from './findings';
-import { indexText, type Model, parseModel } from './model';
+import { FindingSink } from '../document/findings';
+import { indexText, type Model, parseModel } from '../document/model';
 import { checkPolicy } from './policy';
 import { checkRelations } from './relations';
 import { checkShape, type Visit } from './shape';
 import { reportDuplicateKeys, reportParseErrors, scanTokens } from './syntax';
-import type { Finding } from './types';
-import type { Version } from './version';
+import type { Finding } from '../types';
+import type { Version } from '../version';
 
 export interface DocumentCheck {
   model: Model;

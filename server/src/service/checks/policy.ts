@@ -1,10 +1,10 @@
 // Security-policy findings, driven by the schema's annotations on each visited value: x-ems-when rules
 // (the insecure settings the EMS itself warns about, and version facts about values), secrets, cipher lists.
-import { isBase64 } from '../pki';
-import type { FindingSink } from './findings';
-import { scalarValue } from './model';
+import { isBase64 } from '../../pki';
+import type { FindingSink } from '../document/findings';
+import { scalarValue } from '../document/model';
 import { replaceFix, type Visit } from './shape';
-import { atLeast, before, formatVersion, type Version } from './version';
+import { atLeast, before, formatVersion, type Version } from '../version';
 
 export function checkPolicy(visits: readonly Visit[], version: Version, sink: FindingSink): void {
   for (const visit of visits) {

@@ -3,9 +3,9 @@
 // cannot open a folder as a document.
 import { pathToFileURL } from 'node:url';
 import type { Node } from 'jsonc-parser';
-import type { FileReference } from './files';
-import type { CheckResult } from './index';
-import type { Range } from './types';
+import type { FileReference } from '../checks/files';
+import type { CheckResult } from '../index';
+import type { Range } from '../types';
 
 export interface DocumentLinkEntry {
   /** The string's content, inside the quotes. */

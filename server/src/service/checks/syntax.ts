@@ -1,9 +1,9 @@
 // Syntax findings. The EMS parses config.json with an old cJSON: strict JSON, and on any parse error it
 // silently falls back to config.json.booted — so everything a lenient parser would forgive is an error here.
 import { createScanner, type Node, ParseErrorCode, ScanError, SyntaxKind } from 'jsonc-parser';
-import type { FindingSink } from './findings';
-import { MAX_DEPTH, type Model, pointerOfNode } from './model';
-import type { Edit } from './types';
+import type { FindingSink } from '../document/findings';
+import { MAX_DEPTH, type Model, pointerOfNode } from '../document/model';
+import type { Edit } from '../types';
 
 /** A file this broken is not worth more findings: say how many more there were instead. */
 const MAX_SYNTAX_FINDINGS = 100;

@@ -1,7 +1,7 @@
 // The parsed document: jsonc-parser's tree plus what every check needs — positions, JSON pointers,
 // and case-insensitive property lookup (the EMS's cJSON looks keys up ignoring case).
 import { type Node, type ParseError, parseTree } from 'jsonc-parser';
-import type { Position, Range } from './types';
+import type { Position, Range } from '../types';
 
 /** cJSON's default nesting limit; deeper documents are refused before the recursive parser sees them. */
 export const MAX_DEPTH = 1000;

@@ -3,10 +3,10 @@
 import {
   code, describeFile, describeRole, escape, isoDate, joinBlocks, nearestExpiry, settingNameOfPointer, validityVerdict,
 } from './describe';
-import type { FileReference } from './files';
-import type { CheckResult } from './index';
-import { parsePointer } from './model';
-import type { Finding } from './types';
+import type { FileReference } from '../checks/files';
+import type { CheckResult } from '../index';
+import { parsePointer } from '../document/model';
+import type { Finding } from '../types';
 
 /** Findings listed per file; a bundle of expired CAs can carry one per certificate. */
 const MAX_FINDINGS = 20;

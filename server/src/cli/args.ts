@@ -1,6 +1,5 @@
 // Command-line arguments of `ems-config check`, exactly as the contract names them.
-import { isCode, isLevel, type Level } from '../service/codes';
-import { parseVersion } from '../service/version';
+import { isCode, isLevel, type Level, parseVersion } from '../service';
 
 export type Format = 'text' | 'json' | 'sarif';
 

@@ -1,9 +1,6 @@
 // One config file, read and checked: shared by the CLI and its child processes.
 import { blockingFileSystem } from '../node/fileSystem';
-import { createEmsService, type EmsService } from '../service';
-import { decodeConfig } from '../service/document/decode';
-import { FsError } from '../service/ports';
-import type { Settings } from '../service/types';
+import { createEmsService, decodeConfig, type EmsService, FsError, type Settings } from '../service';
 import type { FileReport } from './report';
 
 /** Larger than any real config (a 40,000-line one is about 1.5 MB); bounds what a wrong path can make us read. */

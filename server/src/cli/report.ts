@@ -1,6 +1,5 @@
 // The three report formats of `ems-config check`: compiler-style text, the contract's JSON, and SARIF 2.1.0.
-import { ALL_CODES, CODES, type Severity } from '../service/codes';
-import type { Finding } from '../service/types';
+import { ALL_CODES, CODES, type Finding, type Severity } from '../service';
 
 export interface FileReport {
   path: string;

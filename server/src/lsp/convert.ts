@@ -4,9 +4,7 @@ import {
   CodeAction, CodeActionKind, type CompletionItem, CompletionItemKind, CompletionItemTag, type Diagnostic, DiagnosticSeverity, InsertTextFormat,
   MarkupKind, type Position, type TextEdit,
 } from 'vscode-languageserver/node';
-import type { CompletionEntry } from '../service/features/complete';
-import type { Severity } from '../service/codes';
-import type { Finding, FindingData, Fix } from '../service/types';
+import type { CompletionEntry, Finding, FindingData, Fix, Severity } from '../service';
 import { SelectCommand } from './protocol';
 
 export const SOURCE = 'ems-config';

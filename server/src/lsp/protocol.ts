@@ -1,18 +1,10 @@
 // The messages between the EMS Config client and server beyond LSP. Declared once, imported by both
-// (the client bundle takes only these names and types: this file imports nothing).
+// (the client bundle takes only these names: this file imports types only, which the bundle drops).
 
 /** Client → server: what the language status item shows for a document. */
 export const StatusRequest = 'emsConfig/status';
 export interface StatusParams { uri: string }
-export interface StatusResult {
-  emsVersion: string;
-  /** Certificate and key files the last check read. */
-  filesChecked: number;
-  /** The certificate that expires first, among all files the config names. */
-  nearestExpiry?: { notAfter: string; subject: string; file: string };
-  errors: number;
-  warnings: number;
-}
+export type { DocumentStatus as StatusResult } from '../service';
 
 /** Client → server: the certificate report of a document, as Markdown. */
 export const ReportRequest = 'emsConfig/report';

@@ -7,14 +7,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../node/fileSystem';
 import { WatchedStats } from '../node/watchedStats';
-import { type CheckResult, createEmsService } from '../service';
-import { normalizeSettings } from '../service/settings';
-import type { Settings } from '../service/types';
+import { type CheckResult, createEmsService, type EmsService, type Settings } from '../service';
 import { codeActions, toCompletionItem, toDiagnostic } from './convert';
-import { nearestExpiry } from '../service/features/describe';
-import { hover } from '../service/features/hover';
-import { documentLinks } from '../service/features/links';
-import { certificateReport } from '../service/features/report';
 import { RecheckRequest, ReportRequest, type ReportParams, StatusRequest, type StatusParams, type StatusResult } from './protocol';
 import { folding, format, outline, selectionRanges } from './structure';
 import { FileWatches } from './watches';
@@ -27,7 +21,7 @@ export function startServer(connection: Connection): void {
   // With watchers on every file read, stats are remembered until a watcher says otherwise (created lazily:
   // whether the client watches is known only at initialize).
   const stats = new WatchedStats(nodeFileSystem);
-  let service = createEmsService({ fs: nodeFileSystem, now: () => new Date() });
+  let service: EmsService = createEmsService({ fs: nodeFileSystem, now: () => new Date() });
   const pending = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
   /** The latest check of each open document, by the version it checked. */
@@ -40,7 +34,7 @@ export function startServer(connection: Connection): void {
       : lifecycle === 'shut down' ? new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down') : undefined;
   connection.onShutdown(() => { lifecycle = 'shut down'; });
   let watches: FileWatches | undefined;
-  let pushedSettings: Settings = normalizeSettings(undefined);
+  let pushedSettings: Settings = service.settings(undefined);
 
   connection.onInitialize((params): InitializeResult => {
     lifecycle = 'running';
@@ -54,7 +48,7 @@ export function startServer(connection: Connection): void {
     }
     // A standalone client without workspace/configuration passes settings here instead.
     const options = params.initializationOptions as { settings?: unknown } | undefined;
-    pushedSettings = normalizeSettings(options?.settings ?? options);
+    pushedSettings = service.settings(options?.settings ?? options);
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -81,7 +75,7 @@ export function startServer(connection: Connection): void {
     let settings = settingsCache.get(uri);
     if (!settings) {
       settings = connection.workspace.getConfiguration({ scopeUri: uri, section: 'emsConfig' })
-        .then(normalizeSettings, () => normalizeSettings(undefined));
+        .then((raw) => service.settings(raw), () => service.settings(undefined));
       settingsCache.set(uri, settings);
     }
     return settings;
@@ -144,7 +138,7 @@ export function startServer(connection: Connection): void {
     settingsCache.clear();
     if (!pullConfiguration) {
       const pushed = (change.settings as { emsConfig?: unknown } | null)?.emsConfig;
-      if (pushed !== undefined) pushedSettings = normalizeSettings(pushed);
+      if (pushed !== undefined) pushedSettings = service.settings(pushed);
     }
     recheckAll();
   });
@@ -169,8 +163,8 @@ export function startServer(connection: Connection): void {
   };
 
   connection.onCodeAction((params) => withCheck(params.textDocument.uri, [], (result) => codeActions(params.textDocument.uri, params.context.diagnostics, result.findings)));
-  connection.onRequest(StatusRequest, (params: StatusParams) => withCheck<StatusResult | null>(params.uri, null, status));
-  connection.onRequest(ReportRequest, (params: ReportParams) => withCheck(params.uri, '', (result) => certificateReport(result, reportLabel(params.uri))));
+  connection.onRequest(StatusRequest, (params: StatusParams) => withCheck<StatusResult | null>(params.uri, null, (result) => service.status(result)));
+  connection.onRequest(ReportRequest, (params: ReportParams) => withCheck(params.uri, '', (result) => service.report(result, reportLabel(params.uri))));
   connection.onCompletion(async (params) => {
     const refused = refusal();
     if (refused) return refused;
@@ -178,9 +172,9 @@ export function startServer(connection: Connection): void {
     if (!document) return [];
     return (await service.complete(await checkOf(document), params.position)).map(toCompletionItem);
   });
-  connection.onDocumentLinks((params) => withCheck(params.textDocument.uri, [], (result) => documentLinks(result)));
+  connection.onDocumentLinks((params) => withCheck(params.textDocument.uri, [], (result) => service.links(result)));
   connection.onHover((params) => withCheck(params.textDocument.uri, null, (result) => {
-    const found = hover(result, params.position);
+    const found = service.hover(result, params.position);
     return found ? { contents: { kind: MarkupKind.Markdown, value: found.contents }, range: found.range } : null;
   }));
 
@@ -198,20 +192,6 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
-}
-
-function status(result: CheckResult): StatusResult {
-  const nearest = nearestExpiry(result.files);
-  const status: StatusResult = {
-    emsVersion: result.settings.emsVersion,
-    filesChecked: result.files.filter((f) => f.status === 'ok').length,
-    errors: result.findings.filter((f) => f.severity === 'error').length,
-    warnings: result.findings.filter((f) => f.severity === 'warning').length,
-  };
-  if (nearest) {
-    status.nearestExpiry = { notAfter: nearest.certificate.notAfter.toISOString(), subject: nearest.certificate.subjectCN ?? nearest.certificate.subject, file: nearest.reference.resolved ?? nearest.reference.value };
-  }
-  return status;
 }
 
 /** The config as people name it: the last folders of its path (…/home/etc/config.json). */

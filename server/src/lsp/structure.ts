@@ -3,23 +3,9 @@
 import { getLanguageService, type JSONDocument } from 'vscode-json-languageservice';
 import type { DocumentSymbol, FoldingRange, FormattingOptions, Position, Range, SelectionRange, TextEdit } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ROOT_SCHEMA, type SchemaNode } from '../service/document/schema';
+import { isSecretKey } from '../service';
 
 const json = getLanguageService({});
-const SECRET_KEYS = secretKeyNames(ROOT_SCHEMA);
-/** A misspelt secret (`pasword`, `appkey_`) is still a secret. */
-const SECRET_LOOKING = /pass|pwd|secret|token|credential|app_?key/i;
-
-/** Every key the schema marks x-ems-secret, wherever it stands. */
-function secretKeyNames(schema: SchemaNode, names = new Set<string>()): Set<string> {
-  for (const [key, property] of Object.entries(schema.properties ?? {})) {
-    if (property['x-ems-secret']) names.add(key.toLowerCase());
-    secretKeyNames(property, names);
-  }
-  if (schema.items) secretKeyNames(schema.items, names);
-  for (const alternative of schema.anyOf ?? []) secretKeyNames(alternative, names);
-  return names;
-}
 const parsed = new WeakMap<TextDocument, { version: number; document: JSONDocument }>();
 
 /** One parse per document version, shared by the structure features. */
@@ -38,7 +24,7 @@ export function outline(document: TextDocument): DocumentSymbol[] {
 /** The outline shows values as details: never those of secrets (appKey, passwords, passphrases). */
 function hideSecrets(symbols: DocumentSymbol[]): DocumentSymbol[] {
   for (const symbol of symbols) {
-    if (SECRET_KEYS.has(symbol.name.toLowerCase()) || SECRET_LOOKING.test(symbol.name)) delete symbol.detail;
+    if (isSecretKey(symbol.name)) delete symbol.detail;
     if (symbol.children) hideSecrets(symbol.children);
   }
   return symbols;

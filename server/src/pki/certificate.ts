@@ -47,25 +47,6 @@ function altNames(value: string | undefined): string[] {
   return value ? value.split(/, (?=(?:[^"]*"[^"]*")*[^"]*$)/) : [];
 }
 
-// Parsed certificates are cached and judged again on every keystroke: verify each pair once.
-const verified = new WeakMap<X509Certificate, WeakMap<X509Certificate, boolean>>();
-
-/** Whether `issuer` signed `certificate`: by signature, not by names. */
-export function isIssuedBy(certificate: X509Certificate, issuer: X509Certificate): boolean {
-  let byIssuer = verified.get(certificate);
-  if (!byIssuer) verified.set(certificate, (byIssuer = new WeakMap()));
-  let verdict = byIssuer.get(issuer);
-  if (verdict === undefined) {
-    try {
-      verdict = certificate.verify(issuer.publicKey);
-    } catch {
-      verdict = false;
-    }
-    byIssuer.set(issuer, verdict);
-  }
-  return verdict;
-}
-
 export interface ReadCertificate {
   readonly certificate: X509Certificate;
   readonly info: Readonly<CertInfo>;
@@ -74,17 +55,42 @@ export interface ReadCertificate {
 // Chain files repeat the same issuing and root certificates (a fleet of homes, a CA list and every chain
 // beside it): one already read is not read again. X509Certificate costs ~0.2 ms in OpenSSL 3.0.
 const MAX_CERTIFICATES = 1024;
-const alreadyRead = new Recent<ReadCertificate | null>(MAX_CERTIFICATES);
 
-/** Reads one DER certificate; undefined when Node or the DER walk cannot. */
-export function readCertificate(der: Buffer): ReadCertificate | undefined {
-  const id = der.toString('base64');
-  const known = alreadyRead.use(id);
-  if (known !== undefined) return known ?? undefined;
-  return alreadyRead.keep(id, readAnew(der)) ?? undefined;
+/**
+ * What reading certificates remembers: each certificate by its DER, and each signature check between two
+ * (parsed files are judged again on every keystroke). Owned by whoever owns the parse cache, so that one
+ * service instance holds all its state; a memo of its own per parse when none is given.
+ */
+export class CertificateMemo {
+  private readonly alreadyRead = new Recent<ReadCertificate | null>(MAX_CERTIFICATES);
+  private readonly verified = new WeakMap<X509Certificate, WeakMap<X509Certificate, boolean>>();
+
+  /** Reads one DER certificate; undefined when Node or the DER walk cannot. */
+  read(der: Buffer): ReadCertificate | undefined {
+    const id = der.toString('base64');
+    const known = this.alreadyRead.use(id);
+    if (known !== undefined) return known ?? undefined;
+    return this.alreadyRead.keep(id, readAnew(der, this)) ?? undefined;
+  }
+
+  /** Whether `issuer` signed `certificate`: by signature, not by names. */
+  isIssuedBy(certificate: X509Certificate, issuer: X509Certificate): boolean {
+    let byIssuer = this.verified.get(certificate);
+    if (!byIssuer) this.verified.set(certificate, (byIssuer = new WeakMap()));
+    let verdict = byIssuer.get(issuer);
+    if (verdict === undefined) {
+      try {
+        verdict = certificate.verify(issuer.publicKey);
+      } catch {
+        verdict = false;
+      }
+      byIssuer.set(issuer, verdict);
+    }
+    return verdict;
+  }
 }
 
-function readAnew(der: Buffer): ReadCertificate | null {
+function readAnew(der: Buffer, memo: CertificateMemo): ReadCertificate | null {
   let certificate: X509Certificate;
   try {
     certificate = new X509Certificate(der);
@@ -115,7 +121,7 @@ function readAnew(der: Buffer): ReadCertificate | null {
     keyUsage: facts.keyUsage,
     subjectAltNames: altNames(certificate.subjectAltName),
     selfIssued,
-    selfSigned: selfIssued && isIssuedBy(certificate, certificate),
+    selfSigned: selfIssued && memo.isIssuedBy(certificate, certificate),
   };
   // Shared by every file that holds this certificate: nobody may change it.
   if (info.keyUsage) Object.freeze(info.keyUsage);

@@ -1,6 +1,6 @@
 // Certificates and keys: bytes in, plain facts and findings out. No LSP, no file IO, no clock (now is given).
 //
-//   parsePki(bytes): ParsedPki
+//   parsePki(bytes, memo?): ParsedPki — memo: a CertificateMemo shared across files (certificates by DER)
 //     Everything readable without a passphrase: PEM (any blocks, any order, text around them), DER
 //     certificate or key, or PKCS#12 (detected; its contents need the passphrase). Never throws.
 //     Depends only on the bytes: cache it by path + size + mtime.
@@ -33,3 +33,5 @@ export type { JudgeOptions } from './judge';
 export { judge, keyMismatchFinding, openKeyFinding } from './judge';
 export { keyMatches, openKey, parsePki } from './parse';
 export { isBase64 } from './decode';
+export { CertificateMemo } from './certificate';
+export { PKI_CODES, type PkiCode } from './codes';

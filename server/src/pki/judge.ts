@@ -7,7 +7,7 @@
 // security level), so a SHA-1 root is fine; the private-key role judges the key only, not certificates
 // bundled with it, since the certificate setting is where those are judged.
 import type { X509Certificate } from 'node:crypto';
-import { isIssuedBy, signatureHash } from './certificate';
+import { type CertificateMemo, signatureHash } from './certificate';
 import { contentsOf, type KeyHandle } from './handles';
 import type { CertInfo, ContentRole, OpenKeyResult, ParsedPki, PkiFinding } from './types';
 import { keyMatches } from './parse';
@@ -119,9 +119,9 @@ function strength(certificate: CertInfo, index: number, label: string): PkiFindi
 }
 
 /** A leaf-first order in which each certificate is signed by the next, if the file's certificates make one. */
-function chainOrder(certificates: readonly X509Certificate[]): number[] | undefined {
+function chainOrder(certificates: readonly X509Certificate[], memo: CertificateMemo): number[] | undefined {
   const indexes = certificates.map((_, i) => i);
-  const issuerOf = indexes.map((i) => indexes.find((j) => j !== i && isIssuedBy(certificates[i]!, certificates[j]!)));
+  const issuerOf = indexes.map((i) => indexes.find((j) => j !== i && memo.isIssuedBy(certificates[i]!, certificates[j]!)));
   for (const leaf of indexes.filter((i) => !issuerOf.includes(i))) {
     const order = [leaf];
     for (let next = issuerOf[leaf]; next !== undefined && !order.includes(next); next = issuerOf[next]) order.push(next);
@@ -131,11 +131,11 @@ function chainOrder(certificates: readonly X509Certificate[]): number[] | undefi
 }
 
 function chain(parsed: ParsedPki, label: string): PkiFinding[] {
-  const certificates = contentsOf(parsed.handle).certificates;
-  const broken = certificates.findIndex((certificate, i) => i + 1 < certificates.length && !isIssuedBy(certificate, certificates[i + 1]!));
+  const { certificates, memo } = contentsOf(parsed.handle);
+  const broken = certificates.findIndex((certificate, i) => i + 1 < certificates.length && !memo.isIssuedBy(certificate, certificates[i + 1]!));
   if (broken < 0) return [];
   const info = parsed.certificates;
-  const order = chainOrder(certificates);
+  const order = chainOrder(certificates, memo);
   const hint = order
     ? ` The order ${order.map((i) => nameOf(info[i]!)).join(', ')} would be right.`
     : ' They do not form one chain.';

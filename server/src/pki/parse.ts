@@ -2,7 +2,7 @@
 // PEM_read_PrivateKey takes), unlocked with the configured passphrase. keyMatches: does it fit a certificate.
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { firstValueLength, looksLikePkcs12 } from './asn1';
-import { readCertificate } from './certificate';
+import { CertificateMemo } from './certificate';
 import { asText, hasPemBlock, pemBlocks, type PemBlock } from './decode';
 import { contentsOf, KeyHandle, PkiHandle, publicKeyOf, type KeySource } from './handles';
 import { isEncryptedPkcs8, readDerKey, readPemKey, unlockKey } from './key';
@@ -22,6 +22,8 @@ const KEY_LABELS: Record<string, { format: KeyFormat; keyType?: KeyType }> = {
 // Gathers what one file holds: the plain facts go into ParsedPki, the X509Certificates and key sources
 // behind its handle, index for index.
 class Collector {
+  constructor(readonly memo: CertificateMemo) {}
+
   readonly certificates: CertInfo[] = [];
   readonly keys: KeyInfo[] = [];
   readonly problems: BlockProblem[] = [];
@@ -41,7 +43,7 @@ class Collector {
 
   result(encoding: ParsedPki['encoding'], extra: { unrecognized?: ParsedPki['unrecognized']; pkcs12?: Buffer } = {}): ParsedPki {
     const { certificates, keys, problems, otherBlocks } = this;
-    const handle = PkiHandle.of({ certificates: this.x509, keys: this.keySources, pkcs12: extra.pkcs12 });
+    const handle = PkiHandle.of({ certificates: this.x509, keys: this.keySources, pkcs12: extra.pkcs12, memo: this.memo });
     return { encoding, ...(extra.unrecognized ? { unrecognized: extra.unrecognized } : {}), certificates, keys, problems, otherBlocks, handle };
   }
 }
@@ -53,7 +55,7 @@ function problem(block: PemBlock, reason: string): BlockProblem {
 function pemCertificate(block: PemBlock, der: Buffer, into: Collector): void {
   // A TRUSTED CERTIFICATE body is the certificate followed by OpenSSL's trust settings.
   const length = block.label === 'TRUSTED CERTIFICATE' ? firstValueLength(der) : der.length;
-  const read = length === undefined ? undefined : readCertificate(der.subarray(0, length));
+  const read = length === undefined ? undefined : into.memo.read(der.subarray(0, length));
   if (read) into.certificate(read);
   else into.problems.push(problem(block, 'is not a valid certificate'));
 }
@@ -76,8 +78,8 @@ function pemKey(block: PemBlock, der: Buffer, into: Collector): void {
   else into.problems.push(problem(block, known ? 'is not a valid private key' : 'is a private key format TLS libraries do not read'));
 }
 
-function parsePem(text: string): ParsedPki {
-  const into = new Collector();
+function parsePem(text: string, memo: CertificateMemo): ParsedPki {
+  const into = new Collector(memo);
   for (const block of pemBlocks(text)) {
     const isCertificate = CERTIFICATE_LABELS.has(block.label);
     const isKey = block.label.endsWith('PRIVATE KEY');
@@ -90,9 +92,9 @@ function parsePem(text: string): ParsedPki {
   return into.result('pem');
 }
 
-function parseDer(der: Buffer): ParsedPki | undefined {
-  const into = new Collector();
-  const certificate = readCertificate(der);
+function parseDer(der: Buffer, memo: CertificateMemo): ParsedPki | undefined {
+  const into = new Collector(memo);
+  const certificate = memo.read(der);
   if (certificate) {
     into.certificate(certificate);
     return into.result('der');
@@ -105,15 +107,15 @@ function parseDer(der: Buffer): ParsedPki | undefined {
 }
 
 /** Reads certificates and keys from a file's bytes. Never throws: what it cannot read it reports. */
-export function parsePki(bytes: Uint8Array): ParsedPki {
+export function parsePki(bytes: Uint8Array, memo = new CertificateMemo()): ParsedPki {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const text = asText(buffer);
-  if (hasPemBlock(text)) return parsePem(text);
+  if (hasPemBlock(text)) return parsePem(text, memo);
   // A copy: the handle may keep the bytes (PKCS#12), and the caller's buffer is theirs to reuse.
-  const der = buffer[0] === 0x30 ? parseDer(Buffer.from(buffer)) : undefined;
+  const der = buffer[0] === 0x30 ? parseDer(Buffer.from(buffer), memo) : undefined;
   if (der) return der;
   const unrecognized = text.trim() === '' ? 'empty' : /^[\t\n\r\x20-\x7e]*$/.test(text) ? 'text' : 'binary';
-  return new Collector().result('unknown', { unrecognized });
+  return new Collector(memo).result('unknown', { unrecognized });
 }
 
 /**
@@ -122,7 +124,7 @@ export function parsePki(bytes: Uint8Array): ParsedPki {
  */
 export function openKey(parsed: ParsedPki, passphrase: string | undefined): OpenKeyResult {
   const contents = contentsOf(parsed.handle);
-  if (contents.pkcs12) return openPkcs12File(parsed, contents.pkcs12, passphrase);
+  if (contents.pkcs12) return openPkcs12File(parsed, contents.pkcs12, passphrase, contents.memo);
   const info = parsed.keys[0];
   const source = contents.keys[0];
   if (!info || !source) return { ok: false, reason: 'no-key' };
@@ -137,14 +139,14 @@ function opened(parsed: ParsedPki, key: KeyInfo, publicKey: KeyObject): OpenKeyR
   return { ok: true, key, handle: KeyHandle.of(publicKey), contents: { ...parsed, keys } };
 }
 
-function openPkcs12File(parsed: ParsedPki, der: Buffer, passphrase: string | undefined): OpenKeyResult {
+function openPkcs12File(parsed: ParsedPki, der: Buffer, passphrase: string | undefined, memo: CertificateMemo): OpenKeyResult {
   // Many PKCS#12 files use an empty password; with none configured, that is the one to try.
-  const result = openPkcs12(der, passphrase ?? '');
+  const result = openPkcs12(der, passphrase ?? '', memo);
   if (!result.ok && result.reason === 'passphrase-wrong' && !passphrase) return { ok: false, reason: 'encrypted-no-passphrase' };
   if (!result.ok) return result;
   const certificates = result.certificates;
   if (!result.key) return { ok: false, reason: 'no-key' };
-  const handle = PkiHandle.of({ certificates: certificates.map((entry) => entry.certificate), keys: [{ kind: 'open', publicKey: result.key.publicKey }] });
+  const handle = PkiHandle.of({ certificates: certificates.map((entry) => entry.certificate), keys: [{ kind: 'open', publicKey: result.key.publicKey }], memo });
   const contents: ParsedPki = { ...parsed, certificates: certificates.map((entry) => entry.info), keys: [result.key.info], handle };
   return { ok: true, key: result.key.info, handle: KeyHandle.of(result.key.publicKey), contents };
 }

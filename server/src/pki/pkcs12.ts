@@ -4,7 +4,7 @@
 import { createPrivateKey, createPublicKey, type X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { readDer } from './asn1';
-import { readCertificate } from './certificate';
+import type { CertificateMemo } from './certificate';
 import { describeKey, type OpenedKey } from './key';
 import type { CertInfo } from './types';
 
@@ -28,7 +28,7 @@ function decrypt(der: Buffer, passphrase: string): forge.pkcs12.Pkcs12Pfx | 'pas
 }
 
 /** Opens a PKCS#12 file. The certificate that matches the key comes first, then the rest in file order. */
-export function openPkcs12(der: Buffer, passphrase: string): Pkcs12Result {
+export function openPkcs12(der: Buffer, passphrase: string, memo: CertificateMemo): Pkcs12Result {
   const pfx = decrypt(der, passphrase);
   if (typeof pfx === 'string') return { ok: false, reason: pfx };
   try {
@@ -39,7 +39,7 @@ export function openPkcs12(der: Buffer, passphrase: string): Pkcs12Result {
       : undefined;
     const certificates = bags
       .filter((bag) => bag.type === forge.pki.oids.certBag)
-      .map((bag) => readCertificate(toBuffer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1)))
+      .map((bag) => memo.read(toBuffer(bag.cert ? forge.pki.certificateToAsn1(bag.cert) : bag.asn1)))
       .filter((read) => read !== undefined);
     if (!privateKey) return { ok: true, certificates };
     const matches = (entry: { certificate: X509Certificate }): number => Number(entry.certificate.checkPrivateKey(privateKey));

@@ -1,6 +1,6 @@
 // The plain data the pki module hands out. Nothing here holds key material: private keys stay inside the
 // module (see handles.ts), so any of these values can be logged, cached or sent over LSP as they are.
-import type { Code } from '../service/codes';
+import type { PkiCode } from './codes';
 import type { KeyHandle, PkiHandle } from './handles';
 
 /** What the config value expects the file to hold. */
@@ -62,7 +62,7 @@ export interface BlockProblem {
 }
 
 export interface PkiFinding {
-  readonly code: Code;
+  readonly code: PkiCode;
   readonly message: string;
   /** Index into ParsedPki.certificates when the finding is about one certificate. */
   readonly certIndex?: number;

@@ -1,5 +1,6 @@
 // The diagnostic catalogue: every code the product can report, with its default severity.
 // The names and defaults are the contract (../shared/design/contract.md); docs/diagnostics.md describes each.
+import { PKI_CODES } from '../pki/codes';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type Level = Severity | 'off';
@@ -10,6 +11,10 @@ export interface CodeInfo {
   readonly severity: Severity;
   /** One line for SARIF rules and the catalogue. */
   readonly summary: string;
+}
+
+function contents<T extends Record<string, { severity: Severity; summary: string }>>(codes: T): { [K in keyof T]: T[K] & { category: 'contents' } } {
+  return Object.fromEntries(Object.entries(codes).map(([code, info]) => [code, { category: 'contents', ...info }])) as { [K in keyof T]: T[K] & { category: 'contents' } };
 }
 
 export const CODES = {
@@ -54,22 +59,8 @@ export const CODES = {
   'not-a-regular-file': { category: 'files', severity: 'error', summary: 'A folder, FIFO, socket or device where a file belongs.' },
   'file-too-large': { category: 'files', severity: 'error', summary: 'Larger than any certificate or key file could be.' },
   'file-empty': { category: 'files', severity: 'error', summary: 'The file is empty.' },
-  // Contents
-  'unrecognized-content': { category: 'contents', severity: 'error', summary: 'Neither PEM nor DER certificates or keys, nor PKCS#12.' },
-  'wrong-content-kind': { category: 'contents', severity: 'error', summary: 'A key where certificates belong, or certificates where a key belongs.' },
-  'private-key-exposed': { category: 'contents', severity: 'error', summary: 'A private key inside a file meant for certificates only.' },
-  'der-encoded': { category: 'contents', severity: 'warning', summary: 'A DER certificate where the EMS documents PEM.' },
-  'cert-expired': { category: 'contents', severity: 'error', summary: 'A certificate past its notAfter date.' },
-  'cert-not-yet-valid': { category: 'contents', severity: 'error', summary: 'A certificate before its notBefore date.' },
-  'cert-expiring-soon': { category: 'contents', severity: 'warning', summary: 'A certificate that expires within the warning window.' },
-  'weak-signature': { category: 'contents', severity: 'warning', summary: 'A certificate signed with MD5 or SHA-1.' },
-  'signature-not-listed': { category: 'contents', severity: 'information', summary: 'A signature algorithm outside MD5, SHA-1 and SHA-256, the ones the EMS documents.' },
-  'weak-key': { category: 'contents', severity: 'warning', summary: 'RSA under 2048 bits or EC under 256 bits.' },
-  'not-a-ca': { category: 'contents', severity: 'warning', summary: 'A certificate in a CA list that is not a CA.' },
-  'chain-order': { category: 'contents', severity: 'error', summary: 'An identity chain not leaf first, each certificate issued by the next.' },
-  'key-mismatch': { category: 'contents', severity: 'error', summary: 'The private key does not belong to the certificate.' },
-  'key-encrypted-no-passphrase': { category: 'contents', severity: 'error', summary: 'An encrypted key with no passphrase configured.' },
-  'key-passphrase-wrong': { category: 'contents', severity: 'error', summary: 'The configured passphrase does not open the key.' },
+  // Contents: the pki module's codes, then the two only the service can tell (they need the config).
+  ...contents(PKI_CODES),
   'key-unencrypted': { category: 'contents', severity: 'warning', summary: 'An HTTP server private key without a passphrase.' },
   'passphrase-unverifiable': { category: 'contents', severity: 'information', summary: 'The passphrase is stored encrypted, so it cannot be tried.' },
 } as const satisfies Record<string, CodeInfo>;

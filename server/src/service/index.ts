@@ -1,45 +1,33 @@
-// The service façade: everything the adapters (LSP server, CLI) call. No LSP imports; no IO but through ports.
-import { checkDocument, type DocumentCheck } from './checks';
-import { CODES } from './codes';
-import { complete, type CompletionEntry } from './features/complete';
-import type { FileReference } from './checks/files';
+// The service façade, the only door: everything the adapters (LSP server, CLI) call. No LSP imports; no IO
+// but through ports. One instance owns all its state (the caches in ./cache).
+import { PkiCache } from './cache/pki';
 import { FilesReuse } from './cache/reuse';
+import { type CheckRequest, type CheckResult, checkDocument } from './checks';
+import { CODES } from './codes';
 import { FindingSink } from './document/findings';
 import { emsHome } from './document/home';
 import type { TextIndex } from './document/model';
-import { PkiCache } from './cache/pki';
+import { complete, type CompletionEntry } from './features/complete';
+import { type Hover, hover } from './features/hover';
+import { type DocumentLinkEntry, documentLinks } from './features/links';
+import { certificateReport } from './features/report';
+import { type DocumentStatus, documentStatus } from './features/status';
 import type { ServicePorts } from './ports';
 import { applySeverity, normalizeSettings } from './settings';
 import type { Finding, Position, Settings } from './types';
 import { parseVersion } from './version';
 
-export interface CheckRequest {
-  text: string;
-  /** Absolute file-system path of the config, when it has one (derives the EMS home). */
-  path?: string | undefined;
-  settings: Settings;
-  /** Offset of the first byte that was not UTF-8, when the text was decoded from a file. */
-  invalidUtf8At?: number | undefined;
-}
-
-export interface CheckResult {
-  findings: Finding[];
-  /** The EMS home relative paths were resolved against. */
-  home: string | undefined;
-  /** Every value that names a file or folder, with what was found there. */
-  files: FileReference[];
-  /** The parsed document and every value the schema walk reached: hovers, completion and links read these. */
-  document: DocumentCheck;
-  /** The settings the check ran with, normalized. */
-  settings: Settings;
-  /** The instant certificates were judged at. */
-  now: Date;
-}
-
 export interface EmsService {
   check(request: CheckRequest): Promise<CheckResult>;
   /** Completion at a position of a checked document; reads candidate files through the same cache as checks. */
   complete(result: CheckResult, position: Position): Promise<CompletionEntry[]>;
+  hover(result: CheckResult, position: Position): Hover | undefined;
+  links(result: CheckResult): DocumentLinkEntry[];
+  /** The certificate report as Markdown; `label` names the config (its last folders). */
+  report(result: CheckResult, label: string): string;
+  status(result: CheckResult): DocumentStatus;
+  /** Settings from any adapter (a client's JSON, CLI flags) as valid Settings, defaults filled in. */
+  settings(raw: unknown): Settings;
 }
 
 export function createEmsService(ports: ServicePorts): EmsService {
@@ -59,6 +47,11 @@ export function createEmsService(ports: ServicePorts): EmsService {
       return { findings: sortFindings(findings), home, files, document, settings, now };
     },
     complete: (result, position) => complete(result, position, { fs: ports.fs, cache }),
+    hover,
+    links: documentLinks,
+    report: certificateReport,
+    status: documentStatus,
+    settings: normalizeSettings,
   };
 }
 
@@ -73,8 +66,17 @@ function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
-export type { DocumentCheck } from './checks';
-export type { CompletionEntry } from './features/complete';
+// What the adapters may name: plain data types and the pure helpers they need.
+export type { CheckRequest, CheckResult, DocumentCheck } from './checks';
 export type { FileReference } from './checks/files';
-export type { FileSystemPort, ServicePorts } from './ports';
-export type { Finding, Settings };
+export { ALL_CODES, CODES, type Code, isCode, isLevel, type Level, type Severity } from './codes';
+export { decodeConfig } from './document/decode';
+export { isSecretKey } from './document/schema';
+export type { CompletionEntry } from './features/complete';
+export type { Hover } from './features/hover';
+export type { DocumentLinkEntry } from './features/links';
+export type { DocumentStatus } from './features/status';
+export { type FileSystemPort, type FileStat, FsError, type ServicePorts } from './ports';
+export type { Edit, Finding, FindingData, Fix, Position, Range, Settings } from './types';
+export { DEFAULT_SETTINGS } from './types';
+export { formatVersion, parseVersion } from './version';

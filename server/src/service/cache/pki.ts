@@ -4,7 +4,7 @@
 // every image) and a file saved without a change are parsed once. A parse is a pure function of the bytes.
 // An opened key is kept per parse and per passphrase (by its hash: the cache never holds a passphrase).
 import { createHash } from 'node:crypto';
-import { type OpenKeyResult, type ParsedPki, parsePki } from '../../pki';
+import { CertificateMemo, type OpenKeyResult, type ParsedPki, parsePki } from '../../pki';
 import { Recent } from '../../util/recent';
 import type { FileStat } from '../ports';
 
@@ -25,6 +25,8 @@ export class PkiCache {
   private readonly files = new Recent<Entry>(MAX_FILES);
   private readonly contents = new Recent<ParsedPki>(MAX_FILES);
   private readonly keys = new WeakMap<ParsedPki, Map<string, OpenKeyResult>>();
+  /** Certificates by DER and signature checks, shared by every file this cache parses. */
+  private readonly certificates = new CertificateMemo();
 
   parsed(path: string, stat: FileStat, read: () => Promise<Uint8Array>): Promise<ParsedPki> {
     const entry = this.files.use(path);
@@ -46,6 +48,6 @@ export class PkiCache {
 
   private byContent(bytes: Uint8Array): ParsedPki {
     const digest = createHash('sha256').update(bytes).digest('base64');
-    return this.contents.use(digest) ?? this.contents.keep(digest, parsePki(bytes));
+    return this.contents.use(digest) ?? this.contents.keep(digest, parsePki(bytes, this.certificates));
   }
 }

@@ -8,7 +8,8 @@ import { checkFiles, type FileReference, type FilesContext, isFileValue } from '
 import { FindingSink } from '../document/findings';
 import { findProperty } from '../document/model';
 import { secretHash } from './pki';
-import { replaceFix, type Visit } from '../checks/shape';
+import { replaceFix } from '../document/edits';
+import type { Visit } from '../checks/shape';
 import type { FindingData } from '../types';
 
 const MAX_ENTRIES = 16;

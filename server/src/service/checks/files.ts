@@ -9,14 +9,14 @@ import { editDistance } from '../../util/distance';
 import type { FindingSink } from '../document/findings';
 import { childPointer, findProperty } from '../document/model';
 import type { PkiCache } from '../cache/pki';
-import { type FileStat, FsError, type FileSystemPort } from '../ports';
+import { FsError, type FileSystemPort } from '../ports';
+import { MAX_PKI_FILE_BYTES, readPkiFile } from './read';
 import type { FileRole } from '../document/schema';
-import { replaceFix, type Visit } from './shape';
+import { replaceFix } from '../document/edits';
+import type { Visit } from './shape';
 import type { Fix, Settings } from '../types';
 import { atLeast, before, formatVersion, type Version } from '../version';
 
-/** No certificate or key file comes near this; anything larger is not one. */
-export const MAX_PKI_FILE_BYTES = 1024 * 1024;
 /** Names that certificate and key files go by: suggestions for a missing file, and path completion. */
 export const PKI_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.key', '.p8', '.p12', '.pfx', '.ca-bundle', '.chain']);
 
@@ -39,6 +39,8 @@ export interface FileReference {
   /** For key files: the key as opened (or locked), and whether it belongs to its certificate. */
   key?: KeyInfo;
   keyMatchesCertificate?: boolean;
+  /** For key files: the pointer of the setting beside it that names its certificate, when there is one. */
+  certificatePointer?: string;
 }
 
 export interface FilesContext {
@@ -78,6 +80,8 @@ async function resolveAndRead(visit: Visit, context: FilesContext): Promise<File
   const value = String(visit.node.value);
   const annotation = visit.schema['x-ems-file'];
   const reference: FileReference = { pointer: visit.pointer, value, role: annotation?.holds ?? 'directory', status: 'unresolved' };
+  const certificateKey = annotation?.certificate ? sibling(visit, annotation.certificate)?.key : undefined;
+  if (certificateKey !== undefined) reference.certificatePointer = childPointer(visit.pointer.slice(0, visit.pointer.lastIndexOf('/')), certificateKey);
   const written = value.trim();
   // Empty: invalid-value says so. Control characters: a Windows path whose backslashes became escapes,
   // which suspicious-escape reports; looking it up would only add a misleading not-found.
@@ -109,35 +113,32 @@ async function resolveAndRead(visit: Visit, context: FilesContext): Promise<File
 async function readPki(visit: Visit, reference: FileReference, context: FilesContext): Promise<void> {
   const { sink, fs } = context;
   const file = reference.resolved!;
-  let stat: FileStat;
-  try {
-    stat = await fs.stat(file);
-  } catch (error) {
-    await fileError(visit, reference, error, context);
+  const read = await readPkiFile(file, fs, context.cache);
+  if (read.kind !== 'failed' || read.stat) {
+    const real = await fs.realpath?.(file).catch(() => undefined);
+    if (real && real !== file) reference.linksTo = real;
+  }
+  if (read.kind === 'failed') {
+    await fileError(visit, reference, read.error, context);
     return;
   }
-  const real = await fs.realpath?.(file).catch(() => undefined);
-  if (real && real !== file) reference.linksTo = real;
-  if (stat.kind !== 'file') {
-    reference.status = 'not-regular';
-    sink.add('not-a-regular-file', `${file} is ${stat.kind === 'directory' ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; the EMS needs a ${describeRole(reference.role)} file here.`, visit.node, visit.pointer);
-    return;
-  }
-  if (stat.size === 0) {
-    reference.status = 'empty';
-    sink.add('file-empty', `${file} is empty; the EMS needs a ${describeRole(reference.role)} here.`, visit.node, visit.pointer);
-    return;
-  }
-  if (stat.size > MAX_PKI_FILE_BYTES) {
-    reference.status = 'too-large';
-    sink.add('file-too-large', `${file} is ${stat.size.toLocaleString('en-US')} bytes, larger than any certificate or key file (at most ${MAX_PKI_FILE_BYTES.toLocaleString('en-US')}); not read.`, visit.node, visit.pointer);
-    return;
-  }
-  try {
-    reference.parsed = await context.cache.parsed(file, stat, () => fs.readFile(file, MAX_PKI_FILE_BYTES));
-    reference.status = 'ok';
-  } catch (error) {
-    await fileError(visit, reference, error, context);
+  switch (read.kind) {
+    case 'directory':
+    case 'not-regular':
+      reference.status = 'not-regular';
+      sink.add('not-a-regular-file', `${file} is ${read.kind === 'directory' ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; the EMS needs a ${describeRole(reference.role)} file here.`, visit.node, visit.pointer);
+      return;
+    case 'empty':
+      reference.status = 'empty';
+      sink.add('file-empty', `${file} is empty; the EMS needs a ${describeRole(reference.role)} here.`, visit.node, visit.pointer);
+      return;
+    case 'too-large':
+      reference.status = 'too-large';
+      sink.add('file-too-large', `${file} is ${read.stat.size.toLocaleString('en-US')} bytes, larger than any certificate or key file (at most ${MAX_PKI_FILE_BYTES.toLocaleString('en-US')}); not read.`, visit.node, visit.pointer);
+      return;
+    case 'parsed':
+      reference.parsed = read.parsed;
+      reference.status = 'ok';
   }
 }
 
@@ -180,7 +181,6 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   const kindFindings = judge(parsed, 'private-key', judgeOptions(reference, context));
   report(context, visit.node, reference.pointer, kindFindings);
   if (kindFindings.some((f) => f.code === 'unrecognized-content' || f.code === 'wrong-content-kind')) return;
-  const parent = visit.pointer.slice(0, visit.pointer.lastIndexOf('/'));
   const passphraseValue = annotation.passphrase ? sibling(visit, annotation.passphrase)?.valueNode?.value : undefined;
   const passphrase = typeof passphraseValue === 'string' && passphraseValue !== '' ? passphraseValue : undefined;
   const locked = parsed.encoding === 'pkcs12' || parsed.keys.some((k) => k.encrypted);
@@ -210,9 +210,7 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
     sink.add(annotation.unencryptedCode, `The private key in ${label} is not encrypted${refused ? `: EMS ${formatVersion(context.version)} refuses it ("Unencrypted private keys are not supported. Passphrase must be specified.")` : '; anyone who can read the file has the server\'s identity'}. Encrypt it and set ${annotation.passphrase ?? 'a passphrase'}.`,
       visit.node, visit.pointer, undefined, refused ? 'error' : undefined);
   }
-  const certificateKey = annotation.certificate ? sibling(visit, annotation.certificate)?.key : undefined;
-  const certificatePointer = certificateKey !== undefined ? childPointer(parent, certificateKey) : undefined;
-  const certificate = certificatePointer ? byPointer.get(certificatePointer) : undefined;
+  const certificate = reference.certificatePointer ? byPointer.get(reference.certificatePointer) : undefined;
   if (certificate?.parsed?.certificates.length) {
     const mismatch = keyMismatchFinding({ parsed: certificate.parsed, label: path.basename(certificate.resolved!) }, { handle: opened.handle, label });
     reference.keyMatchesCertificate = !mismatch;

@@ -5,7 +5,8 @@ import { checkPolicy } from './policy';
 import { checkRelations } from './relations';
 import { checkShape, type Visit } from './shape';
 import { reportDuplicateKeys, reportParseErrors, scanTokens } from './syntax';
-import type { Finding } from '../types';
+import type { FileReference } from './files';
+import type { Finding, Settings } from '../types';
 import type { Version } from '../version';
 
 export interface DocumentCheck {
@@ -13,6 +14,30 @@ export interface DocumentCheck {
   findings: Finding[];
   /** Every value the schema walk reached, with its schema (empty when the document is not an EMS config). */
   visits: Visit[];
+}
+
+export interface CheckRequest {
+  text: string;
+  /** Absolute file-system path of the config, when it has one (derives the EMS home). */
+  path?: string | undefined;
+  settings: Settings;
+  /** Offset of the first byte that was not UTF-8, when the text was decoded from a file. */
+  invalidUtf8At?: number | undefined;
+}
+
+/** A whole check: what the editor features and the adapters read. */
+export interface CheckResult {
+  findings: Finding[];
+  /** The EMS home relative paths were resolved against. */
+  home: string | undefined;
+  /** Every value that names a file or folder, with what was found there. */
+  files: FileReference[];
+  /** The parsed document and every value the schema walk reached: hovers, completion and links read these. */
+  document: DocumentCheck;
+  /** The settings the check ran with, normalized. */
+  settings: Settings;
+  /** The instant certificates were judged at. */
+  now: Date;
 }
 
 export function checkDocument(original: string, version: Version): DocumentCheck {

@@ -3,7 +3,8 @@
 import { isBase64 } from '../../pki';
 import type { FindingSink } from '../document/findings';
 import { scalarValue } from '../document/model';
-import { replaceFix, type Visit } from './shape';
+import { replaceFix } from '../document/edits';
+import type { Visit } from './shape';
 import { atLeast, before, formatVersion, type Version } from '../version';
 
 export function checkPolicy(visits: readonly Visit[], version: Version, sink: FindingSink): void {

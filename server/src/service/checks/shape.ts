@@ -5,12 +5,12 @@
 // It also records every value it visited with its schema: the policy, relation and file checks work on that.
 import type { Node } from 'jsonc-parser';
 import { editDistance } from '../../util/distance';
+import { removeProperty, replaceFix } from '../document/edits';
 import type { FindingSink } from '../document/findings';
 import { childPointer, type JsonType, jsonTypeOf, pointerOfNode, propertiesOf } from '../document/model';
 import {
   allowedTypes, alternativeFor, propertySchema, ROOT_SCHEMA, type SchemaNode, topLevelKeys,
 } from '../document/schema';
-import { removeProperty } from './syntax';
 import type { Fix } from '../types';
 import { atLeast, before, formatVersion, type Version } from '../version';
 
@@ -235,12 +235,6 @@ function typeHint(node: Node, expected: string[]): string {
 function describeOther(schema: SchemaNode, used: SchemaNode): string {
   const other = schema.anyOf?.find((a) => a !== used);
   return other ? allowedTypes(other).map(article).join(' or ') : 'another form';
-}
-
-export function replaceFix(sink: FindingSink, node: Node, newText: string, title: string, preferred = false): Fix {
-  const fix: Fix = { title, edits: [{ range: sink.range(node), newText }] };
-  if (preferred) fix.preferred = true;
-  return fix;
 }
 
 function renameFix(sink: FindingSink, keyNode: Node, to: string, preferred: boolean): Fix {

@@ -1,6 +1,7 @@
 // Syntax findings. The EMS parses config.json with an old cJSON: strict JSON, and on any parse error it
 // silently falls back to config.json.booted — so everything a lenient parser would forgive is an error here.
 import { createScanner, type Node, ParseErrorCode, ScanError, SyntaxKind } from 'jsonc-parser';
+import { removeProperty } from '../document/edits';
 import type { FindingSink } from '../document/findings';
 import { MAX_DEPTH, type Model, pointerOfNode } from '../document/model';
 import type { Edit } from '../types';
@@ -226,33 +227,4 @@ export function reportDuplicateKeys(root: Node, sink: FindingSink): void {
       for (const child of node.children ?? []) if (child.type === 'object' || child.type === 'array') stack.push(child);
     }
   }
-}
-
-/** An edit that removes a property with its separating comma, leaving valid JSON (and no blank line). */
-export function removeProperty(sink: FindingSink, object: Node, property: Node): Edit {
-  const siblings = object.children ?? [];
-  const index = siblings.indexOf(property);
-  const text = sink.model.text;
-  let start = property.offset;
-  let end = property.offset + property.length;
-  const next = siblings[index + 1];
-  if (next) {
-    end = next.offset;
-    const ownLine = lineStartBefore(text, start);
-    const nextLine = lineStartBefore(text, next.offset);
-    // One property per line: remove whole lines, so the next property keeps its indentation.
-    if (nextLine > start && /^[ \t]*$/.test(text.slice(ownLine, start))) {
-      start = ownLine;
-      end = nextLine;
-    }
-  } else if (index > 0) {
-    const previous = siblings[index - 1]!;
-    start = previous.offset + previous.length; // from the end of the previous property: takes its comma
-  }
-  return { range: sink.range({ offset: start, length: end - start }), newText: '' };
-}
-
-function lineStartBefore(text: string, offset: number): number {
-  const i = text.lastIndexOf('\n', offset - 1);
-  return i < 0 ? 0 : i + 1;
 }

@@ -2,10 +2,11 @@
 // completion ask this module; none of them keeps its own list of keys, defaults or versions.
 import rawSchema from '../../../../schemas/ems-config.schema.json';
 import type { Code } from '../codes';
+import type { ContentRole as FileRole } from '../../pki';
 import type { JsonType } from './model';
 
-/** What a file named by a config value must hold. */
-export type FileRole = 'ca-list' | 'identity-chain' | 'private-key';
+/** What a file named by a config value must hold: the role the pki module judges it in. */
+export type { ContentRole as FileRole } from '../../pki';
 
 export interface FileAnnotation {
   holds: FileRole;
@@ -126,4 +127,25 @@ export function defaultNumber(path: readonly string[]): number | undefined {
 
 export function topLevelKeys(): string[] {
   return Object.keys(ROOT_SCHEMA.properties ?? {});
+}
+
+/** A misspelt secret (`pasword`, `appkey_`) is still a secret. */
+const SECRET_LOOKING = /pass|pwd|secret|token|credential|app_?key/i;
+
+/** Every key the schema marks x-ems-secret, wherever it stands. */
+function secretKeyNames(schema: SchemaNode, names = new Set<string>()): Set<string> {
+  for (const [key, property] of Object.entries(schema.properties ?? {})) {
+    if (property['x-ems-secret']) names.add(key.toLowerCase());
+    secretKeyNames(property, names);
+  }
+  if (schema.items) secretKeyNames(schema.items, names);
+  for (const alternative of schema.anyOf ?? []) secretKeyNames(alternative, names);
+  return names;
+}
+
+const SECRET_KEYS = secretKeyNames(ROOT_SCHEMA);
+
+/** A key whose value must not be shown: one the schema marks x-ems-secret, or one that looks like it. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.has(key.toLowerCase()) || SECRET_LOOKING.test(key);
 }

@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import { createScanner, getLocation, ScanError, type Segment, SyntaxKind } from 'jsonc-parser';
 import type { CertInfo, ParsedPki } from '../../pki';
 import { code } from './describe';
-import { MAX_PKI_FILE_BYTES, PKI_EXTENSIONS } from '../checks/files';
-import type { CheckResult } from '../index';
+import { PKI_EXTENSIONS } from '../checks/files';
+import { readPkiFile } from '../checks/read';
+import type { CheckResult } from '../checks';
 import { type Model, nodeAt, propertiesOf } from '../document/model';
 import type { PkiCache } from '../cache/pki';
 import type { FileSystemPort } from '../ports';
@@ -318,13 +319,17 @@ function pathSite({ model, site, result }: Context, platform: FileSystemPort['pl
 }
 
 async function pathEntry(context: Context, where: PathSite, role: FileRole, file: string, name: string, range: Range, ports: CompletionPorts): Promise<CompletionEntry | undefined> {
-  const stat = await ports.fs.stat(file).catch(() => undefined);
-  if (stat?.kind === 'directory') return folderEntry(context, where, name, range);
-  if (stat?.kind !== 'file' || !PKI_EXTENSIONS.has(path.extname(name).toLowerCase()) || stat.size > MAX_PKI_FILE_BYTES) return undefined;
-  const facts: FileFacts = stat.size === 0
-    ? { detail: 'empty', rank: 3 }
-    : await ports.cache.parsed(file, stat, () => ports.fs.readFile(file, MAX_PKI_FILE_BYTES))
-      .then((parsed) => describePki(parsed, role, context.result.now), () => ({ detail: 'cannot be read', rank: 3 }));
+  if (!PKI_EXTENSIONS.has(path.extname(name).toLowerCase())) {
+    const stat = await ports.fs.stat(file).catch(() => undefined);
+    return stat?.kind === 'directory' ? folderEntry(context, where, name, range) : undefined;
+  }
+  const read = await readPkiFile(file, ports.fs, ports.cache);
+  if (read.kind === 'directory') return folderEntry(context, where, name, range);
+  let facts: FileFacts;
+  if (read.kind === 'parsed') facts = describePki(read.parsed, role, context.result.now);
+  else if (read.kind === 'empty') facts = { detail: 'empty', rank: 3 };
+  else if (read.kind === 'failed' && read.stat) facts = { detail: 'cannot be read', rank: 3 }; // stat-ed, then not read
+  else return undefined;
   const entry: CompletionEntry = {
     label: name,
     kind: 'file',

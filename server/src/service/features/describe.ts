@@ -4,7 +4,6 @@
 import type { CertInfo, KeyFormat, KeyInfo, ParsedPki } from '../../pki';
 import type { FileReference } from '../checks/files';
 import { parsePointer } from '../document/model';
-import { schemaAt } from '../document/schema';
 
 const DAY = 86_400_000;
 /** A bundle shows this many certificates in full; the rest go into a compact table. */
@@ -192,14 +191,6 @@ function describeSetting(reference: FileReference | undefined): string {
   return reference ? code(settingNameOfPointer(reference.pointer)) : 'its certificate setting';
 }
 
-/** The setting that names the certificate a key belongs to (schema: x-ems-file.certificate), matched ignoring case. */
-function companionCertificate(reference: FileReference, files: readonly FileReference[]): FileReference | undefined {
-  const wanted = schemaAt(parsePointer(reference.pointer))?.['x-ems-file']?.certificate?.toLowerCase();
-  if (!wanted) return undefined;
-  const parent = reference.pointer.slice(0, reference.pointer.lastIndexOf('/'));
-  return files.find((f) => f.pointer.slice(0, f.pointer.lastIndexOf('/')) === parent && parsePointer(f.pointer).at(-1)?.toLowerCase() === wanted);
-}
-
 // ─── Files ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 const ROLES: Record<FileReference['role'], string> = {
@@ -260,7 +251,7 @@ function problemLines(parsed: ParsedPki): string[] {
 function keyLines(reference: FileReference, files: readonly FileReference[]): string[] {
   const parsed = reference.parsed!;
   const key = reference.key ?? parsed.keys[0];
-  const lines = key ? [`Private key: ${describeKey(key)}`, keyMatchLine(reference, companionCertificate(reference, files))] : [];
+  const lines = key ? [`Private key: ${describeKey(key)}`, keyMatchLine(reference, files.find((f) => f.pointer === reference.certificatePointer))] : [];
   // Certificates bundled with a key are judged where the certificate setting names them.
   if (parsed.certificates.length) lines.push(`Also holds ${parsed.certificates.length} certificate${parsed.certificates.length === 1 ? '' : 's'}, used from the certificate setting.`);
   return lines;

@@ -4,7 +4,7 @@
 // Values themselves are never echoed (except file paths), so secrets cannot reach a hover.
 import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
 import { code, describeFile, describeRole, joinBlocks, settingName } from './describe';
-import type { CheckResult } from '../index';
+import type { CheckResult } from '../checks';
 import { findProperty } from '../document/model';
 import { propertySchema, ROOT_SCHEMA, type SchemaNode } from '../document/schema';
 import type { Position, Range } from '../types';

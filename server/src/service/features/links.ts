@@ -4,7 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Node } from 'jsonc-parser';
 import type { FileReference } from '../checks/files';
-import type { CheckResult } from '../index';
+import type { CheckResult } from '../checks';
 import type { Range } from '../types';
 
 export interface DocumentLinkEntry {

@@ -4,7 +4,7 @@ import {
   code, describeFile, describeRole, escape, isoDate, joinBlocks, nearestExpiry, settingNameOfPointer, validityVerdict,
 } from './describe';
 import type { FileReference } from '../checks/files';
-import type { CheckResult } from '../index';
+import type { CheckResult } from '../checks';
 import { parsePointer } from '../document/model';
 import type { Finding } from '../types';
 

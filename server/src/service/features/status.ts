@@ -1,0 +1,27 @@
+// What the language status item shows for a document: target release, files read, counts, nearest expiry.
+import type { CheckResult } from '../checks';
+import { nearestExpiry } from './describe';
+
+export interface DocumentStatus {
+  emsVersion: string;
+  /** Certificate and key files the last check read. */
+  filesChecked: number;
+  /** The certificate that expires first, among all files the config names. */
+  nearestExpiry?: { notAfter: string; subject: string; file: string };
+  errors: number;
+  warnings: number;
+}
+
+export function documentStatus(result: CheckResult): DocumentStatus {
+  const nearest = nearestExpiry(result.files);
+  const status: DocumentStatus = {
+    emsVersion: result.settings.emsVersion,
+    filesChecked: result.files.filter((f) => f.status === 'ok').length,
+    errors: result.findings.filter((f) => f.severity === 'error').length,
+    warnings: result.findings.filter((f) => f.severity === 'warning').length,
+  };
+  if (nearest) {
+    status.nearestExpiry = { notAfter: nearest.certificate.notAfter.toISOString(), subject: nearest.certificate.subjectCN ?? nearest.certificate.subject, file: nearest.reference.resolved ?? nearest.reference.value };
+  }
+  return status;
+}

@@ -1,6 +1,6 @@
 // A real VS Code 1.139.1 for tests: its server build (inside code-server's npm package, on Node 24 from npm)
 // with the workbench in Debian's headless Chromium, driven by playwright-core. Used by run-ext-tests.js (the
-// @vscode/test-electron test-module contract) and by test/e2e/ui-smoke.mjs (a person's view of the .vsix).
+// @vscode/test-electron test-module contract) and by e2e/ui-smoke.mjs (a person's view of the .vsix).
 // Install the tools first: e2e/setup.sh.
 'use strict';
 const cp = require('child_process');

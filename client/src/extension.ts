@@ -10,7 +10,6 @@ import { RecheckRequest, ReportRequest, type ReportParams, SelectCommand, Status
 
 const LANGUAGE = 'ems-config';
 const REPORT_SCHEME = 'ems-config-report';
-const KNOWN_VERSIONS = ['5.5.0', '5.4.12', '5.4.10', '5.4.8', '5.4.7', '5.4.6', '5.4.5', '5.4.3', '5.4.0', '5.3.4'];
 
 let client: LanguageClient | undefined;
 
@@ -44,7 +43,7 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
       await window.showTextDocument(await languages.setTextDocumentLanguage(await workspace.openTextDocument(uri), 'markdown'), { preview: false });
     }),
     commands.registerCommand('emsConfig.recheck', () => started.sendRequest(RecheckRequest)),
-    commands.registerCommand('emsConfig.pickEmsVersion', pickEmsVersion),
+    commands.registerCommand('emsConfig.pickEmsVersion', () => pickEmsVersion(knownReleases(context))),
     // Code actions that insert a placeholder select it afterwards, ready to be overwritten.
     commands.registerCommand(SelectCommand, (uri: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }) => {
       const editor = window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
@@ -91,20 +90,28 @@ function activeConfig() {
   return document?.languageId === LANGUAGE ? document : undefined;
 }
 
+/** The server words the expiry ("expires in 19 days") as its diagnostics and hovers do, at the same instant. */
 function describeStatus(result: StatusResult): string {
   const files = `${result.filesChecked} certificate file${result.filesChecked === 1 ? '' : 's'} checked`;
   if (!result.nearestExpiry) return files;
-  const days = Math.round((Date.parse(result.nearestExpiry.notAfter) - Date.now()) / 86_400_000);
-  const when = days < 0 ? `expired ${-days} days ago` : `expires in ${days} days`;
-  return `${files} · nearest expiry ${result.nearestExpiry.notAfter.slice(0, 10)} (${when}): ${result.nearestExpiry.subject}`;
+  return `${files} · nearest expiry ${result.nearestExpiry.notAfter.slice(0, 10)} (${result.nearestExpiry.when}): ${result.nearestExpiry.subject}`;
 }
 
-async function pickEmsVersion(): Promise<void> {
+/**
+ * The releases package.json offers as examples of emsConfig.emsVersion (the server's KNOWN_RELEASES, oldest
+ * first; test/unit/defaults.test.ts keeps them equal), newest first for the picker.
+ */
+function knownReleases(context: ExtensionContext): string[] {
+  const examples: unknown = context.extension.packageJSON?.contributes?.configuration?.properties?.['emsConfig.emsVersion']?.examples;
+  return Array.isArray(examples) ? examples.filter((v): v is string => typeof v === 'string').reverse() : [];
+}
+
+async function pickEmsVersion(releases: readonly string[]): Promise<void> {
   const document = activeConfig();
   const configuration = workspace.getConfiguration('emsConfig', document?.uri);
   const current = configuration.get<string>('emsVersion');
   const picked = await window.showQuickPick(
-    KNOWN_VERSIONS.map((version) => ({ label: version, description: version === current ? 'current' : undefined })),
+    releases.map((version) => ({ label: version, description: version === current ? 'current' : undefined })),
     { title: 'EMS release this config is meant for', placeHolder: current },
   );
   if (!picked) return;

@@ -108,7 +108,7 @@ export async function truncateEverywhere(names: readonly string[] | 'all', step 
       try {
         await checkCase({ text, invalidUtf8At, path: CONFIG_PATH, positions: [{ line: 0, character: 0 }, { line: 1, character: 2 }] });
       } catch (error) {
-        throw new Error(`${seed.name} bytes cut at ${at}: ${(error as Error).stack ?? error}`);
+        throw new Error(`${seed.name} bytes cut at ${at}: ${(error as Error).stack ?? error}`, { cause: error });
       }
       cases++;
     }

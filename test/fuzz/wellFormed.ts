@@ -106,7 +106,7 @@ export function assertWellFormed(text: string, result: CheckResult): void {
       try {
         json = JSON.stringify(finding.data);
       } catch (error) {
-        throw new Error(`${what}: data does not survive JSON: ${String(error)}`);
+        throw new Error(`${what}: data does not survive JSON: ${String(error)}`, { cause: error });
       }
       if (json === undefined) throw new Error(`${what}: data is not JSON`);
       for (const [f, fix] of (finding.data.fixes ?? []).entries()) {

@@ -1,18 +1,24 @@
-// A small LSP client for tests: spawns the built server over stdio and speaks the protocol to it,
-// answering the requests a real editor answers (configuration, watcher registration).
+// A small LSP client for tests: spawns the built server over stdio (or starts it in this process, with a
+// clock of the test's) and speaks the protocol to it, answering the requests a real editor answers
+// (configuration, watcher registration).
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createConnection } from 'vscode-languageserver/node';
 import {
   createProtocolConnection, type Diagnostic, type ProtocolConnection, PublishDiagnosticsNotification,
   RegistrationRequest, StreamMessageReader, StreamMessageWriter, ConfigurationRequest, type Registration,
 } from 'vscode-languageserver-protocol/node';
+import { startServer } from '../../server/src/lsp/server';
+import type { Timers } from '../../server/src/lsp/verdictTimers';
 import { REPO_ROOT } from './service';
 
 export const SERVER = path.join(REPO_ROOT, 'server', 'out', 'server.js');
 
 export interface TestClient {
   connection: ProtocolConnection;
-  process: ChildProcess;
+  /** The server's process; this one for a server started in-process. */
+  process: ChildProcess | NodeJS.Process;
   registrations: Registration[];
   /** Settings the client answers workspace/configuration with. */
   settings: Record<string, unknown>;
@@ -24,11 +30,33 @@ export interface TestClient {
 export async function startClient(capabilities: Record<string, unknown> = {}, initializationOptions?: unknown): Promise<TestClient> {
   const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  return connect(connection, child, process.pid, capabilities, initializationOptions, async () => {
+    await connection.sendRequest('shutdown').catch(() => undefined);
+    await connection.sendNotification('exit').catch(() => undefined);
+    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+  });
+}
+
+/** The server in this process, over in-memory streams, judging by the test's clock and timers. */
+export async function startInProcess(timers: Timers, capabilities: Record<string, unknown> = {}): Promise<TestClient> {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  const server = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  startServer(server, timers);
+  const connection = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
+  // No processId (the server would poll it) and no exit notification (it would end this process).
+  return connect(connection, process, null, capabilities, undefined, async () => {
+    await connection.sendRequest('shutdown').catch(() => undefined);
+    server.dispose();
+  });
+}
+
+async function connect(connection: ProtocolConnection, serverProcess: TestClient['process'], processId: number | null, capabilities: Record<string, unknown>, initializationOptions: unknown, stop: () => Promise<void>): Promise<TestClient> {
   const latest = new Map<string, Diagnostic[]>();
   const waiters: { uri: string; predicate: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
   const client: TestClient = {
     connection,
-    process: child,
+    process: serverProcess,
     registrations: [],
     settings: {},
     diagnostics(uri, predicate = () => true, timeoutMs = 10_000) {
@@ -40,9 +68,7 @@ export async function startClient(capabilities: Record<string, unknown> = {}, in
       });
     },
     async close() {
-      await connection.sendRequest('shutdown').catch(() => undefined);
-      await connection.sendNotification('exit').catch(() => undefined);
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      await stop();
       connection.dispose();
     },
   };
@@ -59,7 +85,7 @@ export async function startClient(capabilities: Record<string, unknown> = {}, in
   connection.onRequest(RegistrationRequest.type, (params) => { client.registrations.push(...params.registrations); });
   connection.onRequest('client/unregisterCapability', () => undefined);
   connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities, initializationOptions });
+  await connection.sendRequest('initialize', { processId, rootUri: null, capabilities, initializationOptions });
   await connection.sendNotification('initialized', {});
   return client;
 }

@@ -58,7 +58,7 @@ describe('file verdicts reused between checks', () => {
     await service.check({ text: t.replace('/a', '/b'), path: configPath, settings });
     assert.equal(reads, readsBefore, 'nothing read again');
     copyFileSync(path.join(PKI_DIR, 'expired.pem'), cert);
-    stats.forget([cert]);
+    stats.forget();
     const after = (await service.check({ text: t, path: configPath, settings })).findings;
     assert.ok(after.some((f) => f.code === 'cert-expired'));
     copyFileSync(path.join(PKI_DIR, 'server.pem'), cert);

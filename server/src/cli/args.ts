@@ -1,5 +1,5 @@
 // Command-line arguments of `ems-config check`, exactly as the contract names them.
-import { isCode, isLevel, type Level, parseVersion } from '../service';
+import { DEFAULT_SETTINGS, isCode, isLevel, type Level, parseVersion } from '../service';
 
 export type Format = 'text' | 'json' | 'sarif';
 
@@ -25,9 +25,9 @@ the schema, security policy, and the certificate and key files the config names.
   <path>                      a config.json, or a folder searched for **/etc/config.json
   --home <dir>                EMS home that relative paths resolve against
                               (default: the parent of the config's etc/ folder, else the config's folder)
-  --ems-version <x.y.z>       EMS release the config is meant for (default: the newest known, 5.5.0)
+  --ems-version <x.y.z>       EMS release the config is meant for (default: the newest known, ${DEFAULT_SETTINGS.emsVersion})
   --now <ISO-8601 instant>    judge certificate validity at this instant (default: now)
-  --expiry-warning-days <n>   warn about certificates that expire within n days (default 30)
+  --expiry-warning-days <n>   warn about certificates that expire within n days (default ${DEFAULT_SETTINGS.expiryWarningDays})
   --severity <code>=<level>   override one rule (off|hint|information|warning|error); repeatable
   --format text|json|sarif    output format (default text)
   --jobs <n>                  check on at most n processes (default: one per core)
@@ -42,7 +42,10 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (argv.includes('-v') || argv.includes('--version')) return { kind: 'version' };
   const [command, ...rest] = argv;
   if (command !== 'check') return { kind: 'error', message: `unknown command "${command}"; the command is "check"` };
-  const args: CheckArgs = { paths: [], home: '', emsVersion: '5.5.0', now: undefined, expiryWarningDays: 30, severity: {}, format: 'text', jobs: undefined };
+  const args: CheckArgs = {
+    paths: [], home: DEFAULT_SETTINGS.homeDirectory, emsVersion: DEFAULT_SETTINGS.emsVersion, now: undefined,
+    expiryWarningDays: DEFAULT_SETTINGS.expiryWarningDays, severity: {}, format: 'text', jobs: undefined,
+  };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;

@@ -11,17 +11,19 @@ import { type CheckResult, createEmsService, type EmsService, type Settings } fr
 import { codeActions, toCompletionItem, toDiagnostic } from './convert';
 import { RecheckRequest, ReportRequest, type ReportParams, StatusRequest, type StatusParams, type StatusResult } from './protocol';
 import { folding, format, outline, selectionRanges } from './structure';
+import { SYSTEM_TIMERS, type Timers, VerdictTimers } from './verdictTimers';
 import { FileWatches } from './watches';
 
 /** Long enough to let a burst of keystrokes settle, short enough to feel immediate. */
 const DEBOUNCE_MS = 150;
 
-export function startServer(connection: Connection): void {
+export function startServer(connection: Connection, timers: Timers = SYSTEM_TIMERS): void {
+  const now = () => new Date(timers.now());
   const documents = new TextDocuments(TextDocument);
   // With watchers on every file read, stats are remembered until a watcher says otherwise (created lazily:
   // whether the client watches is known only at initialize).
   const stats = new WatchedStats(nodeFileSystem);
-  let service: EmsService = createEmsService({ fs: nodeFileSystem, now: () => new Date() });
+  let service: EmsService = createEmsService({ fs: nodeFileSystem, now });
   const pending = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
   /** The latest check of each open document, by the version it checked. */
@@ -44,7 +46,7 @@ export function startServer(connection: Connection): void {
     const watching = params.capabilities.workspace?.didChangeWatchedFiles;
     if (watching?.dynamicRegistration && watching.relativePatternSupport) {
       watches = new FileWatches(connection);
-      service = createEmsService({ fs: stats, now: () => new Date() });
+      service = createEmsService({ fs: stats, now });
     }
     // A standalone client without workspace/configuration passes settings here instead.
     const options = params.initializationOptions as { settings?: unknown } | undefined;
@@ -95,7 +97,8 @@ export function startServer(connection: Connection): void {
     const result = await checkOf(document);
     // A newer edit or a close while we checked: its own check publishes.
     if (documents.get(document.uri)?.version !== version) return;
-    watches?.set(document.uri, result.files.flatMap((f) => (f.resolved && f.role !== 'directory' ? [f.resolved] : [])));
+    watches?.set(document.uri, result.dependencies);
+    verdictTimers.set(document.uri, result.dependencies.nextChange);
     await connection.sendDiagnostics({ uri: document.uri, version, diagnostics: result.findings.map(toDiagnostic) });
   };
 
@@ -106,6 +109,14 @@ export function startServer(connection: Connection): void {
       publish(document).catch((error: unknown) => connection.console.error(`check failed for ${document.uri}: ${errorText(error)}`));
     }, delay));
   };
+
+  // The clock reached a certificate's next verdict: that document's check is out of date at the same version.
+  const verdictTimers = new VerdictTimers((uri) => {
+    const document = documents.get(uri);
+    if (!document) return;
+    checks.delete(uri);
+    schedule(document, 0);
+  }, timers);
 
   /** Forget every check and check the open documents again: settings or files on disk changed. */
   const recheckAll = (): void => {
@@ -130,7 +141,8 @@ export function startServer(connection: Connection): void {
     pending.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     checks.delete(event.document.uri);
-    watches?.set(event.document.uri, []);
+    watches?.set(event.document.uri, undefined);
+    verdictTimers.clear(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 
@@ -142,8 +154,8 @@ export function startServer(connection: Connection): void {
     }
     recheckAll();
   });
-  connection.onDidChangeWatchedFiles((params) => {
-    stats.forget(Array.isArray(params.changes) ? params.changes.flatMap((change) => fsPath(change.uri) ?? []) : undefined);
+  connection.onDidChangeWatchedFiles(() => {
+    stats.forget();
     recheckAll();
   });
   connection.onRequest(RecheckRequest, () => {

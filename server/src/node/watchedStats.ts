@@ -37,10 +37,13 @@ export class WatchedStats implements FileSystemPort {
     return this.changes;
   }
 
-  /** These files changed (or all, without paths): stat them again next time. */
-  forget(paths?: readonly string[]): void {
+  /**
+   * Something the checks depend on changed: stat everything again next time. Not only the paths reported:
+   * a change to the file behind a symbolic link is reported under the target's path, but the stat kept is
+   * the link's. Changes are rare next to keystrokes, and a stat is cheap.
+   */
+  forget(): void {
     this.changes++;
-    if (!paths) this.stats.clear();
-    else for (const path of paths) this.stats.delete(path);
+    this.stats.clear();
   }
 }

@@ -30,7 +30,7 @@
 export type { BlockProblem, CertInfo, ContentRole, Encoding, KeyFormat, KeyInfo, KeyType, OpenKeyFailure, OpenKeyResult, ParsedPki, PkiFinding } from './types';
 export type { KeyHandle, PkiHandle } from './handles';
 export type { JudgeOptions } from './judge';
-export { judge, keyMismatchFinding, openKeyFinding } from './judge';
+export { judge, keyMismatchFinding, openKeyFinding, validityChangesAt } from './judge';
 export { keyMatches, openKey, parsePki } from './parse';
 export { isBase64 } from './decode';
 export { CertificateMemo } from './certificate';

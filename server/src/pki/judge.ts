@@ -11,6 +11,7 @@ import { type CertificateMemo, signatureHash } from './certificate';
 import { contentsOf, type KeyHandle } from './handles';
 import type { CertInfo, ContentRole, OpenKeyResult, ParsedPki, PkiFinding } from './types';
 import { keyMatches } from './parse';
+import { DAY_MS as DAY, isoDate, quote, relativeDays } from '../util/text';
 
 export interface JudgeOptions {
   /** How messages name the file, usually its name or the path as written in the config. */
@@ -19,21 +20,8 @@ export interface JudgeOptions {
   readonly expiryWarningDays: number;
 }
 
-const DAY = 86_400_000;
-
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-function distance(date: Date, now: Date): string {
-  const days = Math.floor(Math.abs(date.getTime() - now.getTime()) / DAY);
-  const amount = days === 1 ? '1 day' : `${days} days`;
-  if (days === 0) return 'today';
-  return date.getTime() < now.getTime() ? `${amount} ago` : `in ${amount}`;
-}
-
 function nameOf(certificate: CertInfo): string {
-  return `"${certificate.subjectCN ?? certificate.subject}"`;
+  return quote(certificate.subjectCN ?? certificate.subject);
 }
 
 function certificateData(certificate: CertInfo): Record<string, unknown> {
@@ -83,14 +71,14 @@ function validity(certificate: CertInfo, index: number, options: JudgeOptions): 
   // OpenSSL's verdict: valid while notBefore <= now <= notAfter.
   if (now.getTime() > certificate.notAfter.getTime()) {
     findings.push({ code: 'cert-expired', certIndex: index, data: data(),
-      message: `${where} expired on ${day(certificate.notAfter)} (${distance(certificate.notAfter, now)}).` });
+      message: `${where} expired on ${isoDate(certificate.notAfter)} (${relativeDays(certificate.notAfter, now)}).` });
   } else if (certificate.notAfter.getTime() - now.getTime() <= expiryWarningDays * DAY) {
     findings.push({ code: 'cert-expiring-soon', certIndex: index, data: data(),
-      message: `${where} expires on ${day(certificate.notAfter)} (${distance(certificate.notAfter, now)}).` });
+      message: `${where} expires on ${isoDate(certificate.notAfter)} (${relativeDays(certificate.notAfter, now)}).` });
   }
   if (now.getTime() < certificate.notBefore.getTime()) {
     findings.push({ code: 'cert-not-yet-valid', certIndex: index, data: data(),
-      message: `${where} is not valid until ${day(certificate.notBefore)} (${distance(certificate.notBefore, now)}).` });
+      message: `${where} is not valid until ${isoDate(certificate.notBefore)} (${relativeDays(certificate.notBefore, now)}).` });
   }
   return findings;
 }
@@ -116,6 +104,17 @@ function strength(certificate: CertInfo, index: number, label: string): PkiFindi
       message: `${where} has a weak ${certificate.publicKey} key; use RSA 2048 or more, or EC P-256 or more.` });
   }
   return findings;
+}
+
+/**
+ * The first instant after `now` at which validity's verdict on this certificate changes (not yet valid →
+ * valid → expiring soon → expired), by the same rules as the verdicts above; undefined when none will.
+ */
+export function validityChangesAt(certificate: CertInfo, now: Date, expiryWarningDays: number): Date | undefined {
+  const t = now.getTime();
+  const edges = [certificate.notBefore.getTime(), certificate.notAfter.getTime() - expiryWarningDays * DAY, certificate.notAfter.getTime() + 1];
+  const next = Math.min(...edges.filter((edge) => edge > t));
+  return Number.isFinite(next) ? new Date(next) : undefined;
 }
 
 /** A leaf-first order in which each certificate is signed by the next, if the file's certificates make one. */

@@ -1,8 +1,9 @@
 // The service façade, the only door: everything the adapters (LSP server, CLI) call. No LSP imports; no IO
 // but through ports. One instance owns all its state (the caches in ./cache).
 import { PkiCache } from './cache/pki';
-import { FilesReuse } from './cache/reuse';
+import { ReuseStore } from './cache/reuse';
 import { type CheckRequest, type CheckResult, checkDocument } from './checks';
+import { checkFilesReusing, type FilesReuse } from './checks/filesReused';
 import { CODES } from './codes';
 import { FindingSink } from './document/findings';
 import { emsHome } from './document/home';
@@ -32,7 +33,7 @@ export interface EmsService {
 
 export function createEmsService(ports: ServicePorts): EmsService {
   const cache = new PkiCache();
-  const reuse = new FilesReuse();
+  const reuse: FilesReuse = new ReuseStore();
   return {
     async check(request) {
       const settings = normalizeSettings(request.settings);
@@ -42,9 +43,9 @@ export function createEmsService(ports: ServicePorts): EmsService {
       if (request.invalidUtf8At !== undefined) sink.findings.push(encodingFinding(document.model, request.invalidUtf8At));
       const home = emsHome(request.path, settings.homeDirectory);
       const now = ports.now();
-      const files = await reuse.check(document.visits, { home, version, settings, now, fs: ports.fs, cache, sink });
+      const { references: files, dependencies } = await checkFilesReusing(document.visits, { home, version, settings, now, fs: ports.fs, cache, sink }, reuse);
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
-      return { findings: sortFindings(findings), home, files, document, settings, now };
+      return { findings: sortFindings(findings), home, files, dependencies, document, settings, now };
     },
     complete: (result, position) => complete(result, position, { fs: ports.fs, cache }),
     hover,
@@ -69,6 +70,7 @@ function sortFindings(findings: Finding[]): Finding[] {
 // What the adapters may name: plain data types and the pure helpers they need.
 export type { CheckRequest, CheckResult, DocumentCheck } from './checks';
 export type { FileReference } from './checks/files';
+export type { FileDependencies } from './checks/inputs';
 export { ALL_CODES, CODES, type Code, isCode, isLevel, type Level, type Severity } from './codes';
 export { decodeConfig } from './document/decode';
 export { isSecretKey } from './document/schema';

@@ -1,6 +1,7 @@
 // Plain data at the service boundary: what a check is given and what it reports.
 // LSP-shaped positions (0-based line and UTF-16 character) so adapters pass them through unchanged.
 import type { Code, Level, Severity } from './codes';
+import { NEWEST_RELEASE } from './version';
 
 export interface Position {
   line: number;
@@ -52,8 +53,13 @@ export interface Settings {
   severity: Partial<Record<string, Level>>;
 }
 
-export const DEFAULT_EMS_VERSION = '5.5.0';
+/** The target release when none is set: the newest the checks know (version.ts). */
+export const DEFAULT_EMS_VERSION = NEWEST_RELEASE;
 
+/**
+ * Every setting's default, for the server and the CLI. package.json's contributes.configuration states the
+ * same defaults to VS Code (test/unit/defaults.test.ts keeps them equal).
+ */
 export const DEFAULT_SETTINGS: Settings = {
   emsVersion: DEFAULT_EMS_VERSION,
   homeDirectory: '',

@@ -2,6 +2,16 @@
 
 export type Version = readonly [number, number, number];
 
+/**
+ * The EMS releases offered as targets, oldest first (any x.y.z is accepted; these are the ones to pick from).
+ * The newest is the default target (DEFAULT_SETTINGS). package.json lists the same releases as the examples
+ * of emsConfig.emsVersion, which the client's version picker shows; test/unit/defaults.test.ts keeps them equal.
+ */
+export const KNOWN_RELEASES = ['5.3.4', '5.4.0', '5.4.3', '5.4.5', '5.4.6', '5.4.7', '5.4.8', '5.4.10', '5.4.12', '5.5.0'] as const;
+
+/** The newest known release. */
+export const NEWEST_RELEASE: string = KNOWN_RELEASES[KNOWN_RELEASES.length - 1]!;
+
 const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
 
 export function parseVersion(text: string): Version | undefined {

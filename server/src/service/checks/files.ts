@@ -4,15 +4,17 @@
 // the certificate report and the watchers the LSP server asks the client for.
 import * as path from 'node:path';
 import type { Node } from 'jsonc-parser';
-import { judge, keyMismatchFinding, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
+import { judge, keyMismatchFinding, validityChangesAt, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
 import { editDistance } from '../../util/distance';
 import type { FindingSink } from '../document/findings';
-import { childPointer, findProperty } from '../document/model';
+import { childPointer } from '../document/model';
 import type { PkiCache } from '../cache/pki';
 import { FsError, type FileSystemPort } from '../ports';
+import type { FileInputs } from './inputs';
 import { MAX_PKI_FILE_BYTES, readPkiFile } from './read';
 import type { FileRole } from '../document/schema';
 import { replaceFix } from '../document/edits';
+import { roleNoun } from '../document/roles';
 import type { Visit } from './shape';
 import type { Fix, Settings } from '../types';
 import { atLeast, before, formatVersion, type Version } from '../version';
@@ -44,6 +46,8 @@ export interface FileReference {
 }
 
 export interface FilesContext {
+  /** Records what the checks read: reuse and watchers are derived from it. */
+  inputs: FileInputs;
   home: string | undefined;
   version: Version;
   settings: Settings;
@@ -58,29 +62,39 @@ export function isFileValue(visit: Visit): boolean {
   return visit.node.type === 'string' && !!(visit.schema['x-ems-file'] || visit.schema['x-ems-directory']);
 }
 
-export async function checkFiles(visits: readonly Visit[], context: FilesContext): Promise<FileReference[]> {
-  const targets = visits.filter(isFileValue);
-  const references = await Promise.all(targets.map((visit) => resolveAndRead(visit, context)));
+/** The file settings among the visited values, by pointer. */
+export function fileTargets(visits: readonly Visit[]): Map<string, Visit> {
+  return new Map(visits.filter(isFileValue).map((visit) => [visit.pointer, visit]));
+}
+
+export async function checkFiles(targets: ReadonlyMap<string, Visit>, context: FilesContext): Promise<FileReference[]> {
+  const visits = [...targets.values()];
+  const references = await Promise.all(visits.map((visit) => resolveAndRead(visit, context)));
   const byPointer = new Map(references.map((r) => [r.pointer, r]));
   // Certificates first: a key is matched against the certificate its sibling setting names.
   for (const [i, reference] of references.entries()) {
-    const visit = targets[i]!;
+    const visit = visits[i]!;
     if (reference.parsed && reference.role !== 'private-key' && reference.role !== 'directory') {
       report(context, visit.node, reference.pointer, judge(reference.parsed, reference.role, judgeOptions(reference, context)));
     }
   }
   for (const [i, reference] of references.entries()) {
-    if (reference.role === 'private-key' && reference.parsed) checkKey(targets[i]!, reference, byPointer, context);
+    if (reference.role === 'private-key' && reference.parsed) checkKey(visits[i]!, reference, byPointer, context);
+  }
+  for (const reference of references) {
+    for (const certificate of reference.parsed?.certificates ?? []) {
+      context.inputs.changesAt(validityChangesAt(certificate, context.now, context.settings.expiryWarningDays));
+    }
   }
   return references;
 }
 
 async function resolveAndRead(visit: Visit, context: FilesContext): Promise<FileReference> {
   const { sink, fs } = context;
-  const value = String(visit.node.value);
+  const value = context.inputs.value(visit);
   const annotation = visit.schema['x-ems-file'];
   const reference: FileReference = { pointer: visit.pointer, value, role: annotation?.holds ?? 'directory', status: 'unresolved' };
-  const certificateKey = annotation?.certificate ? sibling(visit, annotation.certificate)?.key : undefined;
+  const certificateKey = annotation?.certificate ? context.inputs.sibling(visit, annotation.certificate)?.key : undefined;
   if (certificateKey !== undefined) reference.certificatePointer = childPointer(visit.pointer.slice(0, visit.pointer.lastIndexOf('/')), certificateKey);
   const written = value.trim();
   // Empty: invalid-value says so. Control characters: a Windows path whose backslashes became escapes,
@@ -113,10 +127,14 @@ async function resolveAndRead(visit: Visit, context: FilesContext): Promise<File
 async function readPki(visit: Visit, reference: FileReference, context: FilesContext): Promise<void> {
   const { sink, fs } = context;
   const file = reference.resolved!;
+  context.inputs.files.add(file);
   const read = await readPkiFile(file, fs, context.cache);
   if (read.kind !== 'failed' || read.stat) {
     const real = await fs.realpath?.(file).catch(() => undefined);
-    if (real && real !== file) reference.linksTo = real;
+    if (real && real !== file) {
+      reference.linksTo = real;
+      context.inputs.files.add(real); // the file behind the link is what changes (a Kubernetes secret mount)
+    }
   }
   if (read.kind === 'failed') {
     await fileError(visit, reference, read.error, context);
@@ -126,11 +144,11 @@ async function readPki(visit: Visit, reference: FileReference, context: FilesCon
     case 'directory':
     case 'not-regular':
       reference.status = 'not-regular';
-      sink.add('not-a-regular-file', `${file} is ${read.kind === 'directory' ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; the EMS needs a ${describeRole(reference.role)} file here.`, visit.node, visit.pointer);
+      sink.add('not-a-regular-file', `${file} is ${read.kind === 'directory' ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; the EMS needs a ${roleNoun(reference.role)} file here.`, visit.node, visit.pointer);
       return;
     case 'empty':
       reference.status = 'empty';
-      sink.add('file-empty', `${file} is empty; the EMS needs a ${describeRole(reference.role)} here.`, visit.node, visit.pointer);
+      sink.add('file-empty', `${file} is empty; the EMS needs a ${roleNoun(reference.role)} here.`, visit.node, visit.pointer);
       return;
     case 'too-large':
       reference.status = 'too-large';
@@ -149,19 +167,20 @@ async function fileError(visit: Visit, reference: FileReference, error: unknown,
   switch (kind) {
     case 'not-found': {
       reference.status = 'not-found';
+      context.inputs.folders.add(path.dirname(file));
       const similar = await similarFiles(file, context.fs);
       const fixes: Fix[] = similar.map((name, i) => {
         const replacement = replaceBasename(reference.value.trim(), name);
         return { ...replaceFix(sink, visit.node, JSON.stringify(replacement), `Change to "${replacement}"`), ...(i === 0 ? { preferred: true } : {}) };
       });
       const hint = similar.length ? ` Similar files there: ${similar.join(', ')}.` : '';
-      sink.add('file-not-found', `${file} does not exist; the EMS will fail to load this ${describeRole(reference.role)}.${hint}`, visit.node, visit.pointer,
+      sink.add('file-not-found', `${file} does not exist; the EMS will fail to load this ${roleNoun(reference.role)}.${hint}`, visit.node, visit.pointer,
         { similar, fixes });
       return;
     }
     case 'not-regular':
       reference.status = 'not-regular';
-      sink.add('not-a-regular-file', `${file} is not a regular file; the EMS needs a ${describeRole(reference.role)} file here.`, visit.node, visit.pointer);
+      sink.add('not-a-regular-file', `${file} is not a regular file; the EMS needs a ${roleNoun(reference.role)} file here.`, visit.node, visit.pointer);
       return;
     case 'too-large':
       reference.status = 'too-large';
@@ -181,7 +200,7 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   const kindFindings = judge(parsed, 'private-key', judgeOptions(reference, context));
   report(context, visit.node, reference.pointer, kindFindings);
   if (kindFindings.some((f) => f.code === 'unrecognized-content' || f.code === 'wrong-content-kind')) return;
-  const passphraseValue = annotation.passphrase ? sibling(visit, annotation.passphrase)?.valueNode?.value : undefined;
+  const passphraseValue = annotation.passphrase ? context.inputs.sibling(visit, annotation.passphrase, true)?.valueNode?.value : undefined;
   const passphrase = typeof passphraseValue === 'string' && passphraseValue !== '' ? passphraseValue : undefined;
   const locked = parsed.encoding === 'pkcs12' || parsed.keys.some((k) => k.encrypted);
   reference.key = parsed.keys[0];
@@ -226,18 +245,9 @@ function judgeOptions(reference: FileReference, context: FilesContext) {
   return { label: path.basename(reference.resolved!), now: context.now, expiryWarningDays: context.settings.expiryWarningDays };
 }
 
-/** A sibling key of the value (matched ignoring case, as the EMS does). */
-function sibling(visit: Visit, key: string) {
-  return findProperty(visit.node.parent?.parent, key);
-}
-
 function isForeignPath(value: string, platform: FileSystemPort['platform']): boolean {
   const windows = /^[A-Za-z]:/.test(value) || value.startsWith('\\\\');
   return platform === 'posix' ? windows : value.startsWith('/');
-}
-
-function describeRole(role: FileReference['role']): string {
-  return { 'ca-list': 'CA certificate list', 'identity-chain': 'certificate', 'private-key': 'private key', directory: 'folder' }[role];
 }
 
 /** Up to three certificate or key files beside the missing one whose names are closest to it. */

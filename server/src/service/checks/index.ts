@@ -6,6 +6,7 @@ import { checkRelations } from './relations';
 import { checkShape, type Visit } from './shape';
 import { reportDuplicateKeys, reportParseErrors, scanTokens } from './syntax';
 import type { FileReference } from './files';
+import type { FileDependencies } from './inputs';
 import type { Finding, Settings } from '../types';
 import type { Version } from '../version';
 
@@ -32,6 +33,8 @@ export interface CheckResult {
   home: string | undefined;
   /** Every value that names a file or folder, with what was found there. */
   files: FileReference[];
+  /** What the file checks depended on: the files and folders to watch, the next instant a verdict changes. */
+  dependencies: FileDependencies;
   /** The parsed document and every value the schema walk reached: hovers, completion and links read these. */
   document: DocumentCheck;
   /** The settings the check ran with, normalized. */

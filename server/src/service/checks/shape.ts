@@ -7,12 +7,13 @@ import type { Node } from 'jsonc-parser';
 import { editDistance } from '../../util/distance';
 import { removeProperty, replaceFix } from '../document/edits';
 import type { FindingSink } from '../document/findings';
-import { childPointer, type JsonType, jsonTypeOf, pointerOfNode, propertiesOf } from '../document/model';
+import { childPointer, type JsonType, jsonTypeOf, pointerOfNode, propertiesOf, typeWord } from '../document/model';
 import {
   allowedTypes, alternativeFor, propertySchema, ROOT_SCHEMA, type SchemaNode, topLevelKeys,
 } from '../document/schema';
 import type { Fix } from '../types';
 import { atLeast, before, formatVersion, type Version } from '../version';
+import { article } from '../../util/text';
 
 export interface Visit {
   readonly node: Node;
@@ -44,7 +45,7 @@ export interface ShapeResult {
 export function checkShape(root: Node, version: Version, sink: FindingSink): ShapeResult {
   const visits: Visit[] = [];
   if (root.type !== 'object') {
-    sink.add('top-level-not-object', `The document is ${article(jsonTypeOf(root))}; the EMS needs a JSON object ("Error parsing JSON - top level type must be 'Object'").`,
+    sink.add('top-level-not-object', `The document is ${article(typeWord(jsonTypeOf(root)))}; the EMS needs a JSON object ("Error parsing JSON - top level type must be 'Object'").`,
       root, '');
     return { visits, notEms: true };
   }
@@ -72,7 +73,7 @@ class Walker {
     this.visits.push(visit);
     if (alternative !== schema && before(this.version, alternative['x-ems-since'])) {
       this.sink.add('unsupported-in-version',
-        `${key ?? 'This value'} as ${article(actual)} is read from EMS ${alternative['x-ems-since']}; EMS ${formatVersion(this.version)} needs ${describeOther(schema, alternative)}.`,
+        `${key ?? 'This value'} as ${article(typeWord(actual))} is read from EMS ${alternative['x-ems-since']}; EMS ${formatVersion(this.version)} needs ${describeOther(schema, alternative)}.`,
         node, visit.pointer, arrayFix(this.sink, node, alternative, schema), alternative['x-ems-severity']);
     }
     this.constraints(node, alternative, visit, key);
@@ -140,9 +141,9 @@ class Walker {
   }
 
   private wrongType(node: Node, schema: SchemaNode, actual: JsonType, pointer: string, key: string | undefined): void {
-    const expected = [...new Set(allowedTypes(schema).map((t) => (t === 'integer' ? 'whole number' : t)))];
+    const expected = [...new Set(allowedTypes(schema).map(typeWord))];
     const fix = convertFix(this.sink, node, allowedTypes(schema));
-    this.sink.add('wrong-type', `${key ?? 'This value'} must be ${expected.map(article).join(' or ')}, not ${article(actual)}${typeHint(node, expected)}.`,
+    this.sink.add('wrong-type', `${key ?? 'This value'} must be ${expected.map(article).join(' or ')}, not ${article(typeWord(actual))}${typeHint(node, expected)}.`,
       node, pointer, fix ? { fixes: [fix] } : undefined);
   }
 
@@ -220,11 +221,6 @@ export function nearestKey(key: string, candidates: string[]): string | undefine
   return best && best.distance <= limit ? best.key : undefined;
 }
 
-function article(type: string): string {
-  const word = type === 'integer' ? 'whole number' : type;
-  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
-}
-
 function typeHint(node: Node, expected: string[]): string {
   if (node.type === 'string' && (expected.includes('boolean') || expected.includes('number') || expected.includes('whole number'))) {
     return ' (write it without quotes)';
@@ -234,7 +230,7 @@ function typeHint(node: Node, expected: string[]): string {
 
 function describeOther(schema: SchemaNode, used: SchemaNode): string {
   const other = schema.anyOf?.find((a) => a !== used);
-  return other ? allowedTypes(other).map(article).join(' or ') : 'another form';
+  return other ? allowedTypes(other).map((t) => article(typeWord(t))).join(' or ') : 'another form';
 }
 
 function renameFix(sink: FindingSink, keyNode: Node, to: string, preferred: boolean): Fix {

@@ -156,6 +156,11 @@ export function jsonTypeOf(node: Node): JsonType {
   return node.type === 'property' ? 'null' : node.type;
 }
 
+/** A JSON type as messages and hovers name it: 'whole number' for integer, else the type itself. */
+export function typeWord(type: JsonType): string {
+  return type === 'integer' ? 'whole number' : type;
+}
+
 /** The value of a scalar node, or undefined for objects and arrays. */
 export function scalarValue(node: Node | undefined): string | number | boolean | null | undefined {
   if (!node || node.type === 'object' || node.type === 'array' || node.type === 'property') return undefined;

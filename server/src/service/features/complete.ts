@@ -16,6 +16,7 @@ import type { FileSystemPort } from '../ports';
 import { allowedTypes, alternativeFor, type FileRole, schemaAt, type SchemaNode } from '../document/schema';
 import type { Edit, Position, Range } from '../types';
 import { atLeast, before, formatVersion, parseVersion, type Version } from '../version';
+import { capitalize, clip, isoDate } from '../../util/text';
 
 export interface CompletionEntry {
   label: string;
@@ -44,6 +45,8 @@ export interface CompletionPorts {
 
 /** Folders are listed, never descended into; a huge one is cut here (names matching what is typed first). */
 const MAX_FOLDER_ENTRIES = 200;
+/** Names read from a file (untrusted text) in a one-line completion detail are clipped to this. */
+const MAX_DETAIL_NAME = 80;
 
 export async function complete(result: CheckResult, position: Position, ports: CompletionPorts): Promise<CompletionEntry[]> {
   const model = result.document.model;
@@ -376,14 +379,14 @@ function describePki(parsed: ParsedPki, role: FileRole, now: Date): FileFacts {
   const { certificates, keys } = parsed;
   const parts = [certificatesText(certificates), keysText(parsed)].filter(Boolean);
   if (!parts.length) {
-    const what = parsed.otherBlocks.length ? `holds ${plain(parsed.otherBlocks.join(', '))}` : 'not a certificate or key';
+    const what = parsed.otherBlocks.length ? `holds ${clip(parsed.otherBlocks.join(', '), MAX_DETAIL_NAME)}` : 'not a certificate or key';
     return { detail: what, rank: 3 };
   }
   const firstExpiry = certificates.map((c) => c.notAfter).sort((a, b) => a.getTime() - b.getTime())[0];
-  const expiry = firstExpiry ? `, ${firstExpiry < now ? 'expired' : 'expires'} ${day(firstExpiry)}` : '';
+  const expiry = firstExpiry ? `, ${firstExpiry < now ? 'expired' : 'expires'} ${isoDate(firstExpiry)}` : '';
   const damaged = parsed.problems.length ? `, ${parsed.problems.length} damaged block${parsed.problems.length > 1 ? 's' : ''}` : '';
   const documentation = [
-    ...certificates.slice(0, 5).map((c) => `- ${code(c.subjectCN ?? c.subject)}: ${c.isCA ? 'CA, ' : ''}${c.publicKey}, ${day(c.notBefore)} … ${day(c.notAfter)}`),
+    ...certificates.slice(0, 5).map((c) => `- ${code(c.subjectCN ?? c.subject)}: ${c.isCA ? 'CA, ' : ''}${c.publicKey}, ${isoDate(c.notBefore)} … ${isoDate(c.notAfter)}`),
     ...(certificates.length > 5 ? [`- … and ${certificates.length - 5} more`] : []),
     ...keys.map((k) => `- private key: ${k.encrypted ? 'encrypted' : k.description}`),
   ].join('\n');
@@ -396,7 +399,7 @@ function certificatesText(certificates: readonly CertInfo[]): string {
   if (certificates.every((c) => c.isCA)) return `CA certificate${count ? 's' : ''}${count}`;
   const leaf = certificates[0]!;
   if (leaf.isCA) return `certificates${count}`; // a mixed list, not a chain that starts with its leaf
-  return `certificate${count ? ' chain' : ''}${count} for ${plain(leaf.subjectCN ?? leaf.subject)}`;
+  return `certificate${count ? ' chain' : ''}${count} for ${clip(leaf.subjectCN ?? leaf.subject, MAX_DETAIL_NAME)}`;
 }
 
 function keysText({ keys }: ParsedPki): string {
@@ -469,18 +472,4 @@ function lastMatch(text: string, pattern: RegExp): number {
 
 function startsWith(name: string, prefix: string): boolean {
   return name.toLowerCase().startsWith(prefix.toLowerCase());
-}
-
-/** A name from a certificate in a one-line detail: it is untrusted text. */
-function plain(text: string): string {
-  const line = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
-}
-
-function day(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

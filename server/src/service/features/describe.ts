@@ -4,27 +4,21 @@
 import type { CertInfo, KeyFormat, KeyInfo, ParsedPki } from '../../pki';
 import type { FileReference } from '../checks/files';
 import { parsePointer } from '../document/model';
+import { clip, isoDate, MAX_NAME, relativeDays } from '../../util/text';
 
-const DAY = 86_400_000;
 /** A bundle shows this many certificates in full; the rest go into a compact table. */
 const FULL_CERTIFICATES = 3;
 /** Rows of that table; beyond them only the counts of the summary line speak. */
 const TABLE_ROWS = 12;
 const MAX_NAMES = 8;
 const MAX_PROBLEMS = 5;
-const MAX_TEXT = 160;
+const MAX_TEXT = MAX_NAME;
 /** Paths are shown whole up to a length no real path reaches; their end (the file name) matters most. */
 const MAX_PATH = 1000;
 
 // ─── Markdown helpers ───────────────────────────────────────────────────────────────────────────────────────
 
-/** Untrusted text as one line: no control characters, at most MAX_TEXT characters. */
-function clip(text: string, max = MAX_TEXT): string {
-  const line = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-/** A code span that holds any text: the fence is longer than any run of backticks inside. */
+/** A code span that holds any text (as one line, clipped): the fence is longer than any run of backticks inside. */
 export function code(text: string, max = MAX_TEXT): string {
   const clean = clip(text, max);
   const longest = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
@@ -55,23 +49,11 @@ export function settingNameOfPointer(pointer: string): string {
 
 // ─── Dates ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-export function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
-
-/** 'in 41 days', '3 days ago', 'today'; years beyond two (a root's "in 3135 days" says little). */
-function distance(date: Date, now: Date): string {
-  const days = Math.floor(Math.abs(date.getTime() - now.getTime()) / DAY);
-  if (days === 0) return 'today';
-  const amount = days >= 730 ? `${Math.floor(days / 365.25)} years` : days === 1 ? '1 day' : `${days} days`;
-  return date.getTime() < now.getTime() ? `${amount} ago` : `in ${amount}`;
-}
-
-/** 'expires in 41 days', 'expired 3 days ago', 'not valid yet: starts in 92 days'. */
+/** 'expires in 41 days', 'expired 3135 days ago', 'not valid yet: starts in 92 days' (util/text.ts counts the days). */
 export function validityVerdict(certificate: CertInfo, now: Date): string {
-  if (now < certificate.notBefore) return `**not valid yet**: starts ${distance(certificate.notBefore, now)}`;
-  if (now > certificate.notAfter) return `**expired** ${distance(certificate.notAfter, now)}`;
-  return `expires ${distance(certificate.notAfter, now)}`;
+  if (now < certificate.notBefore) return `**not valid yet**: starts ${relativeDays(certificate.notBefore, now)}`;
+  if (now > certificate.notAfter) return `**expired** ${relativeDays(certificate.notAfter, now)}`;
+  return `expires ${relativeDays(certificate.notAfter, now)}`;
 }
 
 // ─── Certificates ───────────────────────────────────────────────────────────────────────────────────────────
@@ -192,17 +174,6 @@ function describeSetting(reference: FileReference | undefined): string {
 }
 
 // ─── Files ──────────────────────────────────────────────────────────────────────────────────────────────────
-
-const ROLES: Record<FileReference['role'], string> = {
-  'ca-list': 'CA list — **trust**: the CA certificates the peer\'s certificate must chain to',
-  'identity-chain': 'Certificate — **identity**: the leaf first, then its intermediates',
-  'private-key': 'Private key — **identity**: belongs to the certificate beside it',
-  directory: 'Folder — nothing is read from it',
-};
-
-export function describeRole(role: FileReference['role']): string {
-  return ROLES[role];
-}
 
 const STATUS: Record<Exclude<FileReference['status'], 'ok'>, string> = {
   'not-checkable': 'A path for another operating system: not checked on this machine.',

@@ -3,12 +3,14 @@
 // (describe.ts, the same facts as the certificate report). Plain data in and out: the LSP adapter wraps it.
 // Values themselves are never echoed (except file paths), so secrets cannot reach a hover.
 import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
-import { code, describeFile, describeRole, joinBlocks, settingName } from './describe';
+import { code, describeFile, joinBlocks, settingName } from './describe';
 import type { CheckResult } from '../checks';
-import { findProperty } from '../document/model';
-import { propertySchema, ROOT_SCHEMA, type SchemaNode } from '../document/schema';
+import { findProperty, typeWord } from '../document/model';
+import { describeRole } from '../document/roles';
+import { allowedTypes, propertySchema, ROOT_SCHEMA, type SchemaNode } from '../document/schema';
 import type { Position, Range } from '../types';
 import { atLeast, before, parseVersion, type Version } from '../version';
+import { article, capitalize } from '../../util/text';
 
 export interface Hover {
   /** Markdown. */
@@ -94,19 +96,10 @@ function settingDoc(node: Node, version: Version): string | undefined {
   return joinBlocks(blocks);
 }
 
-function types(schema: SchemaNode): string[] {
-  if (schema.type === undefined) return [];
-  return Array.isArray(schema.type) ? schema.type : [schema.type];
-}
-
 /** 'string or array of strings', 'whole number'. */
 function typeName(schema: SchemaNode): string {
   if (schema.anyOf) return schema.anyOf.map(typeName).join(' or ');
-  return types(schema).map((t) => {
-    if (t === 'integer') return 'whole number';
-    if (t === 'array' && schema.items) return `array of ${typeName(schema.items)}s`;
-    return t;
-  }).join(' or ');
+  return allowedTypes(schema).map((t) => (t === 'array' && schema.items ? `array of ${typeName(schema.items)}s` : typeWord(t))).join(' or ');
 }
 
 function json(value: unknown): string {
@@ -167,14 +160,6 @@ function versionNotes(schema: SchemaNode, target: string, version: Version, pref
       : `${prefix}removed in EMS ${removed}; your target ${target} still reads it${hint}.`);
   }
   return lines.map(capitalize);
-}
-
-function capitalize(text: string): string {
-  return text.replace(/^(\*\*)?([a-z])/, (_, bold: string | undefined, letter: string) => `${bold ?? ''}${letter.toUpperCase()}`);
-}
-
-function article(word: string): string {
-  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
 }
 
 /** The EMS reads the first of two equal keys (ignoring case): say so on the ones it skips. */

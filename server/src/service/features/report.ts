@@ -1,11 +1,11 @@
 // The certificate report: a read-only Markdown document of every file a config names, in document order and
 // grouped by setting, with the facts the hovers show (describe.ts) and the findings on each file.
-import {
-  code, describeFile, describeRole, escape, isoDate, joinBlocks, nearestExpiry, settingNameOfPointer, validityVerdict,
-} from './describe';
+import { code, describeFile, escape, joinBlocks, nearestExpiry, settingNameOfPointer, validityVerdict } from './describe';
 import type { FileReference } from '../checks/files';
 import type { CheckResult } from '../checks';
 import { parsePointer } from '../document/model';
+import { describeRole } from '../document/roles';
+import { isoDate } from '../../util/text';
 import type { Finding } from '../types';
 
 /** Findings listed per file; a bundle of expired CAs can carry one per certificate. */

@@ -1,13 +1,17 @@
 // What the language status item shows for a document: target release, files read, counts, nearest expiry.
 import type { CheckResult } from '../checks';
 import { nearestExpiry } from './describe';
+import { relativeDays } from '../../util/text';
 
 export interface DocumentStatus {
   emsVersion: string;
   /** Certificate and key files the last check read. */
   filesChecked: number;
-  /** The certificate that expires first, among all files the config names. */
-  nearestExpiry?: { notAfter: string; subject: string; file: string };
+  /**
+   * The certificate that expires first, among all files the config names. `when` says it as the diagnostics
+   * and hovers of the same check do ('expires in 19 days', 'expired 92 days ago'), counted at the check's time.
+   */
+  nearestExpiry?: { notAfter: string; when: string; subject: string; file: string };
   errors: number;
   warnings: number;
 }
@@ -21,7 +25,13 @@ export function documentStatus(result: CheckResult): DocumentStatus {
     warnings: result.findings.filter((f) => f.severity === 'warning').length,
   };
   if (nearest) {
-    status.nearestExpiry = { notAfter: nearest.certificate.notAfter.toISOString(), subject: nearest.certificate.subjectCN ?? nearest.certificate.subject, file: nearest.reference.resolved ?? nearest.reference.value };
+    const { notAfter } = nearest.certificate;
+    status.nearestExpiry = {
+      notAfter: notAfter.toISOString(),
+      when: `${notAfter < result.now ? 'expired' : 'expires'} ${relativeDays(notAfter, result.now)}`,
+      subject: nearest.certificate.subjectCN ?? nearest.certificate.subject,
+      file: nearest.reference.resolved ?? nearest.reference.value,
+    };
   }
   return status;
 }

@@ -1,20 +1,21 @@
-// `npm run test:e2e`: the integration suite (test/e2e/suite.js) in a real VS Code 1.139.1 — its server build from
-// the code-server npm package, on Node 24, with the workbench in Debian's headless Chromium (e2e/run-ext-tests.js).
-// Sets up what it needs (e2e/setup.sh: apt chromium, the two pinned tool folders), builds the extension, builds
+// `npm run test:e2e`: the integration suite (e2e/suite/suite.js) in a real VS Code 1.139.1 — its server build from
+// the code-server npm package, on Node 24, with the workbench in Debian's headless Chromium (run-ext-tests.js).
+// Sets up what it needs (setup.sh: apt chromium, the two pinned tool folders), builds the extension, builds
 // a fresh fixture workspace with real certificates dated from now, runs the suite, removes the workspace.
 //
-//   node test/e2e/run.mjs [--no-setup] [--no-build] [--keep] [--verbose] [--screenshot file.png]
+//   node e2e/run.mjs [--no-setup] [--no-build] [--keep] [--verbose] [--screenshot file.png]
 //
 // Exit status: 0 all non-pending checks passed; 1 a check failed; 2 the editor could not be started.
-// Env: E2E_PENDING (see test/e2e/pending.js), E2E_REPORT=<file> (JSON report), E2E_CHECK_TIMEOUT (ms).
+// Env: E2E_PENDING (see e2e/suite/pending.js), E2E_REPORT=<file> (JSON report), E2E_CHECK_TIMEOUT (ms).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildWorkspace } from '../e2e-fixtures/make-workspace.mjs';
+import { buildWorkspace } from './fixtures/make-workspace.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
 const option = (name) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : undefined; };
@@ -31,7 +32,7 @@ function step(title, command, commandArgs, options = {}) {
   console.log(`e2e: ${title}: ${seconds(t)}`);
 }
 
-if (!flag('no-setup')) step('setup', 'bash', [join(root, 'e2e', 'setup.sh')]);
+if (!flag('no-setup')) step('setup', 'bash', [join(here, 'setup.sh')]);
 if (!flag('no-build')) step('build', 'npm', ['run', 'build', '--silent']);
 
 const t = Date.now();
@@ -40,8 +41,8 @@ await buildWorkspace(workspace);
 console.log(`e2e: fixture workspace ${workspace}: ${seconds(t)}`);
 
 const suiteStart = Date.now();
-const runnerArgs = [join(root, 'e2e', 'run-ext-tests.js'), '--extensionDevelopmentPath', root,
-  '--extensionTestsPath', join(root, 'test', 'e2e', 'suite.js'), '--workspace', workspace];
+const runnerArgs = [join(here, 'run-ext-tests.js'), '--extensionDevelopmentPath', root,
+  '--extensionTestsPath', join(here, 'suite', 'suite.js'), '--workspace', workspace];
 if (flag('verbose')) runnerArgs.push('--verbose');
 if (option('screenshot')) runnerArgs.push('--screenshot', option('screenshot'));
 const result = spawnSync(process.execPath, runnerArgs, { cwd: root, stdio: 'inherit' });

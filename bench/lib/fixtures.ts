@@ -3,18 +3,51 @@
 // into a temporary folder; the sample certificates are generated (scripts/make-sample-home.mjs) only when
 // they are missing, then copied, so a concurrent `npm start` cannot change them under a warm cache.
 import { execFileSync } from 'node:child_process';
+import type { KeyObject } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportKey, generateKey, makeCertificate, TEST_PASSPHRASE } from '../../scripts/pki.mjs';
+import { pathToFileURL } from 'node:url';
+import type { Position } from '../../server/src/service/index';
+import { REPO } from './common';
 
 const DAY = 86_400_000;
 const SAMPLE_CERTS = ['ca-list.pem', 'edge-ca-list.pem', 'client.pem', 'client-key.pem', 'ems-http-chain.pem', 'ems-http-key.pem'];
 
+// ─── The test PKI (scripts/pki.mjs, plain ESM shared with the tests and `npm start`) ───────────────────────
+
+type KeyAlgorithm = 'rsa-1024' | 'rsa-2048' | 'ec-p224' | 'ec-p256' | 'ec-p384' | 'ec-p521' | 'ed25519';
+interface TestKey { algorithm: KeyAlgorithm; privateKey: KeyObject; publicKey: KeyObject }
+interface TestCertificate { name: string; cn: string; key: TestKey; pem: string; der: Buffer }
+/** The part of scripts/pki.mjs the bench uses, as its JSDoc declares it. */
+interface TestPki {
+  TEST_PASSPHRASE: string;
+  generateKey(algorithm: KeyAlgorithm): TestKey;
+  makeCertificate(options: {
+    cn: string; key: TestKey; issuer?: TestCertificate; notBefore: Date; notAfter: Date; ca?: boolean; pathLength?: number; sans?: string[];
+  }): Promise<TestCertificate>;
+  exportKey(key: TestKey, options?: { passphrase?: string }): string | Buffer;
+}
+
+let pki: Promise<TestPki> | undefined;
+/** Loaded when first needed: an ES module, so by import() (which this CommonJS output keeps as it is). */
+function testPki(): Promise<TestPki> {
+  pki ??= import(pathToFileURL(join(REPO, 'scripts', 'pki.mjs')).href) as Promise<TestPki>;
+  return pki;
+}
+
+// ─── Homes and texts ───────────────────────────────────────────────────────────────────────────────────────
+
+export interface SampleHome {
+  home: string;
+  config: string;
+  text: string;
+}
+
 /** The sample home, copied into tmp. */
-export function sampleHome(repo, tmp) {
-  const source = join(repo, 'samples', 'ems-home');
+export function sampleHome(tmp: string): SampleHome {
+  const source = join(REPO, 'samples', 'ems-home');
   if (!SAMPLE_CERTS.every((name) => existsSync(join(source, 'etc', 'certs', name)))) {
-    execFileSync(process.execPath, [join(repo, 'scripts', 'make-sample-home.mjs')], { stdio: 'ignore' });
+    execFileSync(process.execPath, [join(REPO, 'scripts', 'make-sample-home.mjs')], { stdio: 'ignore' });
   }
   const home = join(tmp, 'sample-home');
   cpSync(source, home, { recursive: true });
@@ -23,12 +56,13 @@ export function sampleHome(repo, tmp) {
 }
 
 /** A home whose config names 10 certificate and key files (RSA and EC, PEM, encrypted PKCS#8 keys). */
-export async function tenFileHome(tmp) {
+export async function tenFileHome(tmp: string): Promise<SampleHome & { fileCount: number }> {
+  const { generateKey, makeCertificate, exportKey, TEST_PASSPHRASE } = await testPki();
   const home = join(tmp, 'ten-files');
   const certs = join(home, 'etc', 'certs');
   mkdirSync(certs, { recursive: true });
   const now = Date.now();
-  const at = (days) => new Date(now + days * DAY);
+  const at = (days: number) => new Date(now + days * DAY);
   const rootKey = generateKey('rsa-2048');
   const root = await makeCertificate({ cn: 'Bench Root CA', key: rootKey, notBefore: at(-400), notAfter: at(3000), ca: true });
   const issuingKey = generateKey('ec-p256');
@@ -41,7 +75,7 @@ export async function tenFileHome(tmp) {
   const http = await makeCertificate({ cn: '127.0.0.1', key: httpKey, issuer: issuing, notBefore: at(-30), notAfter: at(335), sans: ['127.0.0.1'] });
   const clientKey = generateKey('ec-p256');
   const client = await makeCertificate({ cn: 'edge-device-0001', key: clientKey, issuer: issuing, notBefore: at(-30), notAfter: at(335) });
-  const files = {
+  const files: Record<string, string | Buffer> = {
     'http-chain.pem': http.pem + issuing.pem,
     'http-key.pem': exportKey(httpKey, { passphrase: TEST_PASSPHRASE }),
     'root.pem': root.pem,
@@ -54,7 +88,7 @@ export async function tenFileHome(tmp) {
     'edge-ca-list.pem': issuing.pem + root.pem,
   };
   for (const [name, content] of Object.entries(files)) writeFileSync(join(certs, name), content);
-  const p = (name) => join(certs, name);
+  const p = (name: string) => join(certs, name);
   const config = {
     ws_servers: [{ host: 'twx.example.com', port: 443 }],
     resource: '/Thingworx/WS',
@@ -78,8 +112,8 @@ export async function tenFileHome(tmp) {
 }
 
 /** The sample config with its auto_bind array grown to about `lines` lines (6 lines an entry). */
-export function bigConfig(sampleText, lines = 40_000) {
-  const config = JSON.parse(sampleText);
+export function bigConfig(sampleText: string, lines = 40_000): { text: string; entries: number; lines: number } {
+  const config = JSON.parse(sampleText) as Record<string, unknown>;
   const base = JSON.stringify({ ...config, auto_bind: [] }, null, 2).split('\n').length;
   const entries = Math.ceil((lines - base) / 6);
   config.auto_bind = Array.from({ length: entries }, (_, i) => ({
@@ -92,8 +126,16 @@ export function bigConfig(sampleText, lines = 40_000) {
   return { text, entries, lines: text.split('\n').length - 1 };
 }
 
+export type FleetSize = 100 | 500 | 1000;
+export interface Fleet {
+  root: string;
+  shared: string;
+  /** The folders to name for 100, 500 and 1,000 configs. */
+  folders: Record<FleetSize, string[]>;
+}
+
 /**
- * `count` EMS homes shaped like the sample (same text, 6 file references), both CA-list settings naming one
+ * 1,000 EMS homes shaped like the sample (same text, 6 file references), both CA-list settings naming one
  * shared CA list by absolute path. Each home's own four files depend on `devices`:
  * - 'unique': as a real fleet has them, every device its own client certificate, encrypted client key,
  *   HTTP server certificate (chained to the shared issuing CA) and key, so every file is read and parsed;
@@ -101,20 +143,22 @@ export function bigConfig(sampleText, lines = 40_000) {
  * Homes are split into folders of 100, 400 and 500 so that 100, 500 and 1,000 configs are checked by naming
  * one, two or three folders.
  */
-export async function fleet(tmp, sample, count = 1000, devices = 'unique') {
+export async function fleet(tmp: string, sample: SampleHome, devices: 'unique' | 'copies'): Promise<Fleet> {
+  const { generateKey, makeCertificate, exportKey, TEST_PASSPHRASE } = await testPki();
   const root = join(tmp, `fleet-${devices}`);
   const shared = join(root, 'shared', 'ca-list.pem');
   mkdirSync(join(root, 'shared'), { recursive: true });
   const now = Date.now();
-  const at = (days) => new Date(now + days * DAY);
+  const at = (days: number) => new Date(now + days * DAY);
   const rootCa = await makeCertificate({ cn: 'Fleet Root CA', key: generateKey('ec-p384'), notBefore: at(-400), notAfter: at(3000), ca: true });
   const issuing = await makeCertificate({ cn: 'Fleet Issuing CA', key: generateKey('ec-p256'), issuer: rootCa, notBefore: at(-400), notAfter: at(1800), ca: true, pathLength: 0 });
   writeFileSync(shared, devices === 'unique' ? rootCa.pem + issuing.pem : readFileSync(join(sample.home, 'etc', 'certs', 'ca-list.pem')));
-  const config = JSON.parse(sample.text);
+  const config = JSON.parse(sample.text) as { certificates: Record<string, unknown>; auto_bind: { name: string }[] };
   config.certificates.cert_chain = shared;
   config.certificates.http_client_ca_certs = shared;
-  const copies = ['client.pem', 'client-key.pem', 'ems-http-chain.pem', 'ems-http-key.pem'].map((name) => [name, readFileSync(join(sample.home, 'etc', 'certs', name))]);
-  const own = async (n) => {
+  type DeviceFiles = [name: string, bytes: string | Buffer][];
+  const copies: DeviceFiles = ['client.pem', 'client-key.pem', 'ems-http-chain.pem', 'ems-http-key.pem'].map((name) => [name, readFileSync(join(sample.home, 'etc', 'certs', name))]);
+  const own = async (n: number): Promise<DeviceFiles> => {
     if (devices === 'copies') return copies;
     const device = `edge-device-${String(n).padStart(4, '0')}`;
     const clientKey = generateKey('ec-p256');
@@ -123,7 +167,8 @@ export async function fleet(tmp, sample, count = 1000, devices = 'unique') {
     const http = await makeCertificate({ cn: '127.0.0.1', key: httpKey, issuer: issuing, notBefore: at(-30), notAfter: at(335), sans: ['127.0.0.1'] });
     return [['client.pem', client.pem], ['client-key.pem', exportKey(clientKey, { passphrase: TEST_PASSPHRASE })], ['ems-http-chain.pem', http.pem + issuing.pem], ['ems-http-key.pem', exportKey(httpKey)]];
   };
-  const homes = [['part-a', 100], ['part-b', 400], ['part-c', 500]].flatMap(([part, size]) => Array.from({ length: size }, () => part)).slice(0, count);
+  const parts: [string, number][] = [['part-a', 100], ['part-b', 400], ['part-c', 500]];
+  const homes = parts.flatMap(([part, size]) => Array.from({ length: size }, () => part));
   // Certificates are signed asynchronously: 50 devices at a time keeps both cores busy.
   for (let from = 0; from < homes.length; from += 50) {
     const batch = homes.slice(from, from + 50);
@@ -137,13 +182,14 @@ export async function fleet(tmp, sample, count = 1000, devices = 'unique') {
       writeFileSync(join(home, 'etc', 'config.json'), JSON.stringify(config, null, 2) + '\n');
     });
   }
-  return { root, shared, folders: { 100: [join(root, 'part-a')], 500: [join(root, 'part-a'), join(root, 'part-b')], 1000: [join(root, 'part-a'), join(root, 'part-b'), join(root, 'part-c')] } };
+  const [a, b, c] = parts.map(([part]) => join(root, part));
+  return { root, shared, folders: { 100: [a], 500: [a, b], 1000: [a, b, c] } };
 }
 
 /** Position (0-based line, character) of the first occurrence of `needle` in text, plus `delta` characters. */
-export function positionOf(text, needle, delta = 0) {
+export function positionOf(text: string, needle: string, delta = 0): Position {
   const offset = text.indexOf(needle);
   if (offset < 0) throw new Error(`${needle} not in text`);
   const before = text.slice(0, offset + delta).split('\n');
-  return { line: before.length - 1, character: before.at(-1).length };
+  return { line: before.length - 1, character: before[before.length - 1].length };
 }

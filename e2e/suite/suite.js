@@ -2,7 +2,7 @@
 // contract: a CommonJS module exporting run(): Promise<void>, which rejects when a check fails).
 // Runners: `npm run test:e2e` (VS Code server in headless Chromium, e2e/run-ext-tests.js) and
 // `npm run test:electron` (@vscode/test-electron, where VS Code can be downloaded). Both open the workspace
-// test/e2e-fixtures/make-workspace.mjs builds, which describes itself in fixture.json.
+// e2e/fixtures/make-workspace.mjs builds, which describes itself in fixture.json.
 //
 // No mocha: each check is a named async function run in order (later checks change the editor's state and put
 // it back). Prints one line per check and `N passed, N failed, N pending`; E2E_REPORT=<file> also writes JSON.
@@ -210,7 +210,7 @@ function dateForms(date) {
 
 async function run() {
   const folder = vscode.workspace.workspaceFolders && vscode.workspace.workspaceFolders[0];
-  if (!folder) throw new Error('no workspace folder: open the folder test/e2e-fixtures/make-workspace.mjs built');
+  if (!folder) throw new Error('no workspace folder: open the folder e2e/fixtures/make-workspace.mjs built');
   const fixture = JSON.parse(fs.readFileSync(path.join(folder.uri.fsPath, 'fixture.json'), 'utf8'));
   const pending = pendingChecks();
   const timeout = Number(process.env.E2E_CHECK_TIMEOUT || 15000);
@@ -237,7 +237,7 @@ async function run() {
       status = 'pending';
       console.log(error
         ? `PENDING ${check.id} (waits for ${waitsFor}): ${check.title}: still failing: ${reason}`
-        : `PENDING ${check.id} (waits for ${waitsFor}): ${check.title}: PASSES NOW - remove it from test/e2e/pending.js`);
+        : `PENDING ${check.id} (waits for ${waitsFor}): ${check.title}: PASSES NOW - remove it from e2e/suite/pending.js`);
     } else if (error) {
       status = 'failed';
       console.log(`FAIL ${check.id}: ${check.title} (${ms} ms)\n    ${reason}`);

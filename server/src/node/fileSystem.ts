@@ -4,7 +4,7 @@
 //
 // One procedure, two sets of calls: the language server's use promises, so a slow disk never holds up a
 // keystroke; the CLI's are synchronous, because a batch of configs has nothing else to wait for, and
-// skipping libuv's thread pool saves about 40% of its CPU per config (bench/run.mjs, CLI figure).
+// skipping libuv's thread pool saves about 40% of its CPU per config (bench/run.ts, CLI figure).
 import * as fs from 'node:fs';
 import { type FileStat, FsError, type FileSystemPort } from '../service/ports';
 

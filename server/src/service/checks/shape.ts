@@ -85,7 +85,10 @@ class Walker {
 
   private object(node: Node, schema: SchemaNode, objectVisit: Visit): void {
     const present = new Set<string>();
-    for (const property of node.children ?? []) {
+    // Every key of the object, for suggestions: built once, and only when a key is unknown.
+    let allKeys: Set<string> | undefined;
+    const keysHere = () => (allKeys ??= new Set(propertiesOf(node).map((p) => p.key.toLowerCase())));
+    for (const [index, property] of (node.children ?? []).entries()) {
       const keyNode = property.children?.[0];
       const key = keyNode?.value;
       if (!keyNode || typeof key !== 'string') continue;
@@ -98,7 +101,7 @@ class Walker {
       const match = propertySchema(schema, key);
       const unknown = match?.schema['x-ems-unknown'];
       if (!match || unknown) {
-        this.unknownProperty(node, schema, property, keyNode, key, pointer(), unknown);
+        this.unknownProperty({ object: node, property, index, present: keysHere() }, schema, keyNode, key, pointer(), unknown);
         continue;
       }
       if (match.caseDiffers) {
@@ -110,10 +113,10 @@ class Walker {
       if (removed && atLeast(this.version, removed)) {
         const hint = match.schema['x-ems-removedHint'];
         this.sink.add('removed-property', `${match.canonical} is not read since EMS ${removed}${hint ? `: ${hint}` : ''}.`, keyNode, pointer(),
-          { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property)] }] });
+          { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property, index)] }] });
       } else if (since && before(this.version, since)) {
         this.sink.add('unsupported-in-version', `${match.canonical} is read from EMS ${since}; EMS ${formatVersion(this.version)} ignores it.`, keyNode, pointer(),
-          { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property)] }] });
+          { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property, index)] }] });
       }
       if (valueNode) this.value(valueNode, match.schema, match.canonical, keyNode);
     }
@@ -124,13 +127,12 @@ class Walker {
     }
   }
 
-  private unknownProperty(object: Node, schema: SchemaNode, property: Node, keyNode: Node, key: string, pointer: string,
-    unknown: { message: string; suggest?: string } | undefined): void {
-    const present = new Set(propertiesOf(object).map((p) => p.key.toLowerCase()));
+  private unknownProperty({ object, property, index, present }: { object: Node; property: Node; index: number; present: ReadonlySet<string> }, schema: SchemaNode,
+    keyNode: Node, key: string, pointer: string, unknown: { message: string; suggest?: string } | undefined): void {
     const suggestion = unknown?.suggest ?? nearestKey(key, Object.keys(schema.properties ?? {}).filter((k) => !present.has(k.toLowerCase()) && !schema.properties?.[k]?.['x-ems-unknown']));
     const fixes: Fix[] = [];
     if (suggestion && !present.has(suggestion.toLowerCase())) fixes.push(renameFix(this.sink, keyNode, suggestion, true));
-    fixes.push({ title: `Remove "${key}"`, edits: [removeProperty(this.sink, object, property)] });
+    fixes.push({ title: `Remove "${key}"`, edits: [removeProperty(this.sink, object, property, index)] });
     const where = pointer.split('/').slice(0, -1).join('/') || 'the top level';
     const message = unknown
       ? `${unknown.message}.`

@@ -11,9 +11,10 @@ export function replaceFix(sink: FindingSink, node: Node, newText: string, title
 }
 
 /** An edit that removes a property with its separating comma, leaving valid JSON (and no blank line). */
-export function removeProperty(sink: FindingSink, object: Node, property: Node): Edit {
+export function removeProperty(sink: FindingSink, object: Node, property: Node, at?: number): Edit {
   const siblings = object.children ?? [];
-  const index = siblings.indexOf(property);
+  // The caller walking the object knows where the property is: no search per removed key.
+  const index = at ?? siblings.indexOf(property);
   const text = sink.model.text;
   let start = property.offset;
   let end = property.offset + property.length;

@@ -82,14 +82,24 @@ export interface PropertyMatch {
 /** The schema of a key in an object, matching case-insensitively as the EMS does. */
 export function propertySchema(object: SchemaNode, key: string): PropertyMatch | undefined {
   const properties = object.properties ?? {};
-  const exact = properties[key];
-  if (exact) return { schema: exact, canonical: key, caseDiffers: false };
-  const lower = key.toLowerCase();
-  for (const [canonical, schema] of Object.entries(properties)) {
-    if (canonical.toLowerCase() === lower) return { schema, canonical, caseDiffers: true };
-  }
+  // Own keys only: "__proto__" or "toString" in a config is a key the EMS does not know, not Object's.
+  if (Object.hasOwn(properties, key)) return { schema: properties[key]!, canonical: key, caseDiffers: false };
+  const canonical = lowerCaseIndex(object).get(key.toLowerCase());
+  if (canonical !== undefined) return { schema: properties[canonical]!, canonical, caseDiffers: true };
   if (typeof object.additionalProperties === 'object') return { schema: object.additionalProperties, canonical: key, caseDiffers: false };
   return undefined;
+}
+
+const lowerCaseIndexes = new WeakMap<SchemaNode, Map<string, string>>();
+
+/** The object's keys by their lower case, built once per schema node (a config may have thousands of keys). */
+function lowerCaseIndex(object: SchemaNode): Map<string, string> {
+  let index = lowerCaseIndexes.get(object);
+  if (!index) {
+    index = new Map(Object.keys(object.properties ?? {}).map((canonical) => [canonical.toLowerCase(), canonical]));
+    lowerCaseIndexes.set(object, index);
+  }
+  return index;
 }
 
 export function allowedTypes(schema: SchemaNode): JsonType[] {

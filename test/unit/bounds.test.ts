@@ -1,8 +1,28 @@
 // Hostile configs get the findings a plain one would, with work that grows with the input, not its square;
 // and keys that happen to name Object's own members are keys like any other.
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { BASE, check, hoverOn, memoryService } from '../helpers/service';
+import { MAX_KEPT_NAMES } from '../../server/src/pki/certificate';
+import { parsePki } from '../../server/src/pki';
+import { BASE, check, config, hoverOn, memoryService } from '../helpers/service';
+
+/** A self-signed EC certificate with these subjectAltNames, made by the openssl command (throw-away key). */
+function certificateWithNames(names: readonly string[]): Uint8Array {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ems-sans-'));
+  try {
+    const conf = path.join(dir, 'req.conf');
+    writeFileSync(conf, `[req]\ndistinguished_name=dn\nx509_extensions=ext\nprompt=no\n[dn]\nCN=many-names\n[ext]\nsubjectAltName=@alt\n[alt]\n${names.map((n, i) => `DNS.${i + 1}=${n}`).join('\n')}\n`);
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', path.join(dir, 'key.pem'),
+      '-out', path.join(dir, 'cert.pem'), '-days', '30', '-config', conf], { stdio: 'ignore' });
+    return readFileSync(path.join(dir, 'cert.pem'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('bounded work and own keys', () => {
   for (const key of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
@@ -27,5 +47,16 @@ describe('bounded work and own keys', () => {
     const last = findings.find((f) => f.pointer === '/custom_9999')!;
     const removal = last.data!.fixes!.at(-1)!.edits[0]!;
     assert.equal(removal.range.start.character, text.indexOf('"custom_9999"') - 1);
+  });
+
+  test('a certificate with 20,000 subjectAltNames: counted in one pass, the first kept, the rest said as a number', async () => {
+    const names = Array.from({ length: 20_000 }, (_, i) => `host-${i}.example.com`);
+    const bytes = certificateWithNames(names);
+    const [info] = parsePki(bytes).certificates;
+    assert.equal(info!.subjectAltNameCount, 20_000);
+    assert.deepEqual(info!.subjectAltNames, names.slice(0, MAX_KEPT_NAMES).map((n) => `DNS:${n}`));
+    const { check: checkInMemory } = memoryService({ files: { '/ems/etc/many.pem': bytes } });
+    const hover = hoverOn(await checkInMemory(config({ certificates: { http_client_ca_certs: '/ems/etc/many.pem' } })), '"/ems/etc/many.pem"');
+    assert.match(hover, /DNS:host-0\.example\.com.* and 19992 more/);
   });
 });

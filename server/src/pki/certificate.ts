@@ -42,9 +42,28 @@ function commonName(name: string): string | undefined {
   return line?.slice(3);
 }
 
-// Node quotes a name that contains ", " ('DNS:"a, b"'), so split only on separators outside quotes.
-function altNames(value: string | undefined): string[] {
-  return value ? value.split(/, (?=(?:[^"]*"[^"]*")*[^"]*$)/) : [];
+/** Names kept per certificate: more than any view shows; the count says how many there were. */
+export const MAX_KEPT_NAMES = 100;
+
+// Node quotes a name that contains ", " ('DNS:"a, b"'), so split only on separators outside quotes. One pass
+// over the text: a certificate may carry tens of thousands of names.
+function altNames(value: string | undefined): { kept: string[]; count: number } {
+  const kept: string[] = [];
+  if (!value) return { kept, count: 0 };
+  let count = 0;
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x22) quoted = !quoted; // "
+    else if (c === 0x2c && !quoted && value.charCodeAt(i + 1) === 0x20) { // ", "
+      if (count++ < MAX_KEPT_NAMES) kept.push(value.slice(start, i));
+      start = i + 2;
+      i++;
+    }
+  }
+  if (count++ < MAX_KEPT_NAMES) kept.push(value.slice(start));
+  return { kept, count };
 }
 
 export interface ReadCertificate {
@@ -101,6 +120,7 @@ function readAnew(der: Buffer, memo: CertificateMemo): ReadCertificate | null {
   if (!facts) return null;
   const key = describeKey(certificate.publicKey);
   const selfIssued = certificate.subject === certificate.issuer;
+  const names = altNames(certificate.subjectAltName);
   const info: CertInfo = {
     subject: oneLine(certificate.subject),
     subjectCN: commonName(certificate.subject),
@@ -119,7 +139,8 @@ function readAnew(der: Buffer, memo: CertificateMemo): ReadCertificate | null {
     isCA: certificate.ca,
     pathLength: facts.pathLength,
     keyUsage: facts.keyUsage,
-    subjectAltNames: altNames(certificate.subjectAltName),
+    subjectAltNames: names.kept,
+    subjectAltNameCount: names.count,
     selfIssued,
     selfSigned: selfIssued && memo.isIssuedBy(certificate, certificate),
   };

@@ -36,6 +36,8 @@ export interface CertInfo {
   readonly keyUsage?: string[];
   /** As OpenSSL prints them: 'DNS:localhost', 'IP Address:127.0.0.1'. */
   readonly subjectAltNames: string[];
+  /** How many names the certificate has; subjectAltNames keeps the first MAX_KEPT_NAMES. */
+  readonly subjectAltNameCount: number;
   /** Subject and issuer are the same name. */
   readonly selfIssued: boolean;
   /** Self-issued and its signature verifies with its own key: a root. */

@@ -69,9 +69,10 @@ function caLine(certificate: CertInfo): string {
   return `CA: yes${pathLength}${certificate.selfSigned ? ', self-signed' : ''}`;
 }
 
-function names(values: readonly string[]): string {
+function names(values: readonly string[], count = values.length): string {
   const shown = values.slice(0, MAX_NAMES).map((v) => code(v)).join(', ');
-  return values.length > MAX_NAMES ? `${shown} and ${values.length - MAX_NAMES} more` : shown;
+  const omitted = count - Math.min(values.length, MAX_NAMES);
+  return omitted > 0 ? `${shown} and ${omitted} more` : shown;
 }
 
 /** One certificate in full: the facts a user compares with what a CA or the platform shows. */
@@ -84,7 +85,7 @@ export function describeCertificate(certificate: CertInfo, now: Date, title: str
     `- Public key: ${escape(certificate.publicKey)} · signature: ${escape(certificate.signatureAlgorithm)}`,
     `- ${caLine(certificate)}${usage}`,
   ];
-  if (certificate.subjectAltNames.length) lines.push(`- SANs: ${names(certificate.subjectAltNames)}`);
+  if (certificate.subjectAltNames.length) lines.push(`- SANs: ${names(certificate.subjectAltNames, certificate.subjectAltNameCount)}`);
   lines.push(
     `- Serial: ${code(certificate.serial)}`,
     `- SHA-256: ${code(certificate.sha256)}`,

@@ -108,6 +108,18 @@ export async function makeCertificate({ cn, key, issuer, notBefore, notAfter, ha
  * @param {TestKey} key @param {{ type?: 'pkcs8' | 'pkcs1' | 'sec1', format?: 'pem' | 'der', passphrase?: string }} [options]
  * @returns {string | Buffer}
  */
+/**
+ * An encrypted PKCS#8 DER with its PBKDF2 iteration count replaced (only the parameter: deriving it would
+ * take as long as it says). @param {Buffer} der @param {number} iterations @returns {Buffer}
+ */
+export function withPbkdf2Iterations(der, iterations) {
+  const root = forge.asn1.fromDer(der.toString('binary'));
+  // EncryptedPrivateKeyInfo { { PBES2, { { PBKDF2, { salt, iterations, … } }, cipher } }, data }
+  const params = root.value[0].value[1].value[0].value[1];
+  params.value[1] = forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.INTEGER, false, forge.asn1.integerToDer(iterations).getBytes());
+  return Buffer.from(forge.asn1.toDer(root).getBytes(), 'binary');
+}
+
 export function exportKey(key, { type = 'pkcs8', format = 'pem', passphrase } = {}) {
   const encryption = passphrase === undefined ? {} : { cipher: 'aes-256-cbc', passphrase };
   return key.privateKey.export({ type, format, ...encryption });
@@ -166,6 +178,8 @@ export async function makeSet(outDir, { now = new Date() } = {}) {
   write('server-key.pem', exportKey(serverKey), "the server's key, PKCS#8 PEM");
   write('server-key.der', exportKey(serverKey, { format: 'der' }), "the server's key, PKCS#8 DER");
   write('server-key-encrypted.pem', exportKey(serverKey, { passphrase: TEST_PASSPHRASE }), "the server's key, encrypted PKCS#8 PEM (passphrase)");
+  write('server-key-encrypted-huge-kdf.der', withPbkdf2Iterations(exportKey(serverKey, { format: 'der', passphrase: TEST_PASSPHRASE }), 2 ** 31 - 1),
+    "the server's key, encrypted PKCS#8 DER whose PBKDF2 asks for 2^31 - 1 iterations (hostile: never derive it)");
   write('server-key-rsa.pem', exportKey(serverKey, { type: 'pkcs1' }), "the server's key, traditional PKCS#1 PEM (BEGIN RSA PRIVATE KEY)");
   write('server-key-rsa-encrypted.pem', exportKey(serverKey, { type: 'pkcs1', passphrase: TEST_PASSPHRASE }),
     "the server's key, traditional PKCS#1 PEM encrypted with Proc-Type/DEK-Info (passphrase)");

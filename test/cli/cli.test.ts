@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { NOW, PKI_DIR } from '../helpers/pki';
-import { config, REPO_ROOT } from '../helpers/service';
+import { CLI } from '../helpers/repo';
+import { config } from '../helpers/service';
 
-const CLI = path.join(REPO_ROOT, 'server', 'out', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'ems-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 

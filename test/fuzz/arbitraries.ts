@@ -8,9 +8,10 @@ import { type Node, parseTree } from 'jsonc-parser';
 import { ALL_CODES } from '../../server/src/service/codes';
 import { ROOT_SCHEMA, type SchemaNode } from '../../server/src/service/document/schema';
 import type { Settings } from '../../server/src/service/types';
-import { PASSPHRASE, PKI_DIR } from '../helpers/pki';
-import { AES, config, GUID, REPO_ROOT } from '../helpers/service';
-import type { Fault, MemoryEntry } from './memoryFs';
+import { PASSPHRASE, PKI_DIR, pkiBytes, pkiNames } from '../helpers/pki';
+import { REPO_ROOT } from '../helpers/repo';
+import { AES, config, GUID } from '../helpers/service';
+import type { Fault, MemoryEntry } from '../helpers/memoryFs';
 
 // ─── Seeds: real configs and real PKI files ─────────────────────────────────────────────────────────────────
 
@@ -61,9 +62,9 @@ export const SEED_TEXTS: readonly { name: string; text: string }[] = [
 ];
 
 /** The fixture PKI (test/fixtures/make-pki.mjs): PEM, DER, PKCS#8, PKCS#1, SEC1, PKCS#12, broken ones. */
-export const PKI_FILES: readonly { name: string; bytes: Uint8Array }[] = readdirSync(PKI_DIR)
-  .filter((n) => n !== 'manifest.json').sort()
-  .map((name) => ({ name, bytes: new Uint8Array(readFileSync(path.join(PKI_DIR, name))) }));
+export const PKI_FILES: readonly { name: string; bytes: Uint8Array }[] = pkiNames()
+  .filter((n) => n !== 'manifest.json')
+  .map((name) => ({ name, bytes: pkiBytes(name) }));
 
 if (PKI_FILES.length < 20) throw new Error(`the fixture PKI in ${PKI_DIR} is missing: run node test/fixtures/make-pki.mjs ${PKI_DIR}`);
 

@@ -11,11 +11,11 @@ import {
   CONFIG_PATH, configPath, filesCase, filesConfig, filesEntries, mutatedConfig, mutatedText, randomText, schemaConfig, SEED_TEXTS,
   serialize, settings, style,
 } from './arbitraries';
-import { MemoryFileSystem } from './memoryFs';
+import { MemoryFileSystem } from '../helpers/memoryFs';
+import { NOW } from '../helpers/pki';
+import { SETTINGS } from '../helpers/service';
 import { assertWellFormed, checkRange, lineLengths } from './wellFormed';
 
-const NOW = new Date('2026-06-01T00:00:00Z');
-const DEFAULTS: Settings = { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {} };
 
 export interface CheckCase {
   text: string;
@@ -31,7 +31,7 @@ export interface CheckCase {
 export async function checkCase(c: CheckCase): Promise<CheckResult> {
   const fs = c.fs ?? new MemoryFileSystem();
   const service = createEmsService({ fs, now: () => c.now ?? NOW });
-  const result = await service.check({ text: c.text, path: c.path, settings: c.settings ?? DEFAULTS, invalidUtf8At: c.invalidUtf8At });
+  const result = await service.check({ text: c.text, path: c.path, settings: c.settings ?? SETTINGS, invalidUtf8At: c.invalidUtf8At });
   assertWellFormed(c.text, result);
   const lines = lineLengths(c.text);
   for (const position of c.positions ?? []) {
@@ -92,7 +92,7 @@ export const PROPERTIES: FuzzProperty[] = [
     property: asyncProperty(filesCase, async (c) => {
       const fs = new MemoryFileSystem(filesEntries(c));
       const text = filesConfig(c.names, { key: c.keyPassphrase, http: c.httpPassphrase });
-      await checkCase({ text, fs, path: CONFIG_PATH, now: new Date(c.now), settings: { ...DEFAULTS, emsVersion: c.emsVersion, expiryWarningDays: c.expiryWarningDays } });
+      await checkCase({ text, fs, path: CONFIG_PATH, now: new Date(c.now), settings: { ...SETTINGS, emsVersion: c.emsVersion, expiryWarningDays: c.expiryWarningDays } });
     }),
   },
 ];

@@ -4,14 +4,15 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { createConnection } from 'vscode-languageserver/node';
 import {
-  createProtocolConnection, type Diagnostic, type ProtocolConnection, PublishDiagnosticsNotification,
-  RegistrationRequest, StreamMessageReader, StreamMessageWriter, ConfigurationRequest, type Registration,
+  createProtocolConnection, type Diagnostic, DidChangeWatchedFilesNotification, FileChangeType, type ProtocolConnection,
+  PublishDiagnosticsNotification, RegistrationRequest, StreamMessageReader, StreamMessageWriter, ConfigurationRequest, type Registration,
 } from 'vscode-languageserver-protocol/node';
 import { startServer } from '../../server/src/lsp/server';
 import type { Timers } from '../../server/src/lsp/verdictTimers';
-import { REPO_ROOT } from './service';
+import { REPO_ROOT } from './repo';
 
 export const SERVER = path.join(REPO_ROOT, 'server', 'out', 'server.js');
 
@@ -88,4 +89,15 @@ async function connect(connection: ProtocolConnection, serverProcess: TestClient
   await connection.sendRequest('initialize', { processId, rootUri: null, capabilities, initializationOptions });
   await connection.sendNotification('initialized', {});
   return client;
+}
+
+/** What the server asked the client to watch: each watcher's base URI and pattern, joined. */
+export function watched(client: TestClient): string[] {
+  return client.registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles')
+    .flatMap((r) => (r.registerOptions as { watchers: { globPattern: { baseUri: string; pattern: string } }[] }).watchers.map((w) => `${w.globPattern.baseUri}/${w.globPattern.pattern}`));
+}
+
+/** Tells the server that a file changed (or was created), as the client's watcher would. */
+export function fileChanged(client: TestClient, file: string, type: FileChangeType = FileChangeType.Changed): Promise<void> {
+  return client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(file).href, type }] });
 }

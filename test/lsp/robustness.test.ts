@@ -2,7 +2,7 @@
 // wrong params, positions outside the document, documents it was never sent, notifications out of order, a
 // burst of 1,000 edits — it answers or errors as the protocol says, never dies, and ends with the findings
 // of the final text. A client that vanishes does not leave it running.
-// Raw bytes go straight to its stdin (test/fuzz/rawLsp.ts): a protocol library would refuse to send most
+// Raw bytes go straight to its stdin (test/helpers/rawLsp.ts): a protocol library would refuse to send most
 // of them.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -15,10 +15,10 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
 import type { Finding } from '../../server/src/service/types';
-import { type Diagnostic, INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, type Message, METHOD_NOT_FOUND, RawServer, REQUEST_FAILED, SERVER_NOT_INITIALIZED } from '../fuzz/rawLsp';
+import { type Diagnostic, INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, type Message, METHOD_NOT_FOUND, RawServer, REQUEST_FAILED, SERVER_NOT_INITIALIZED } from '../helpers/rawLsp';
 import { lineLengths } from '../fuzz/wellFormed';
 import { SERVER } from '../helpers/lsp';
-import { config } from '../helpers/service';
+import { config, SETTINGS } from '../helpers/service';
 
 const home = mkdtempSync(path.join(tmpdir(), 'ems-robust-'));
 after(() => rmSync(home, { recursive: true, force: true }));
@@ -277,7 +277,7 @@ describe('language server: notifications out of order', () => {
 /** What the service says about a text the server holds at configPath: the findings it must publish. */
 async function findingsOf(text: string): Promise<Finding[]> {
   const service = createEmsService({ fs: nodeFileSystem, now: () => new Date() });
-  return (await service.check({ text, path: configPath, settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {} } })).findings;
+  return (await service.check({ text, path: configPath, settings: SETTINGS })).findings;
 }
 
 const SEVERITY = { error: 1, warning: 2, information: 3, hint: 4 } as const;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { type CodeAction, CodeActionRequest, SelectionRangeRequest, type CompletionItem, CompletionRequest, DocumentLinkRequest, HoverRequest, type MarkupContent, type Diagnostic, DocumentFormattingRequest, type DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidChangeWatchedFilesNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { type CodeAction, CodeActionRequest, SelectionRangeRequest, type CompletionItem, CompletionRequest, DocumentLinkRequest, HoverRequest, type MarkupContent, type Diagnostic, DocumentFormattingRequest, type DocumentSymbol, DocumentSymbolRequest, FoldingRangeRequest, DidChangeConfigurationNotification, DidChangeTextDocumentNotification, DidCloseTextDocumentNotification, DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { PKI_DIR } from '../helpers/pki';
-import { startClient, type TestClient } from '../helpers/lsp';
+import { DAY, PKI_DIR } from '../helpers/pki';
+import { fileChanged, startClient, type TestClient, watched } from '../helpers/lsp';
 import { config } from '../helpers/service';
 
 const home = mkdtempSync(path.join(tmpdir(), 'ems-lsp-'));
@@ -21,6 +21,11 @@ const FULL = { workspace: { configuration: true, didChangeConfiguration: { dynam
 
 async function open(client: TestClient, uri: string, text: string, languageId = 'ems-config') {
   await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+}
+
+/** The code actions the server offers for one diagnostic of the config. */
+function actionsFor(client: TestClient, diagnostic: Diagnostic) {
+  return client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
 }
 
 /** Applies a code action's edit to the text, sends the result as version 2, and waits for no findings. */
@@ -59,9 +64,7 @@ describe('language server over stdio', () => {
       const text = config({ resourse: '/Thingworx/WS' });
       await open(client, configUri, text);
       const [diagnostic] = await client.diagnostics(configUri, (d) => d.length > 0);
-      const actions = await client.connection.sendRequest(CodeActionRequest.type, {
-        textDocument: { uri: configUri }, range: diagnostic!.range, context: { diagnostics: [diagnostic!] },
-      });
+      const actions = await actionsFor(client, diagnostic!);
       const fix = actions?.find((a) => 'title' in a && a.title === 'Change to "resource"');
       assert.ok(fix && 'edit' in fix && fix.edit?.changes, JSON.stringify(actions));
       await applyAndExpectClean(client, text, fix);
@@ -96,12 +99,11 @@ describe('language server over stdio', () => {
       await open(client, configUri, config({ certificates: { cert_chain: path.join(PKI_DIR, 'ca-list.pem'), http_client_ca_certs: cert } }));
       const before = await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'not-a-ca'));
       assert.ok(!codes(before).includes('cert-expired'));
-      const watched = client.registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles')
-        .flatMap((r) => (r.registerOptions as { watchers: { globPattern: { baseUri: string; pattern: string } }[] }).watchers.map((w) => `${w.globPattern.baseUri}/${w.globPattern.pattern}`));
-      assert.ok(watched.includes(pathToFileURL(cert).href), watched.join('\n'));
+      const watching = watched(client);
+      assert.ok(watching.includes(pathToFileURL(cert).href), watching.join('\n'));
 
       copyFileSync(path.join(PKI_DIR, 'expired.pem'), cert);
-      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(cert).href, type: FileChangeType.Changed }] });
+      await fileChanged(client, cert);
       await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'cert-expired'), 2000);
     } finally {
       await client.close();
@@ -128,7 +130,7 @@ describe('language server over stdio', () => {
       await open(client, configUri, text);
       const diagnostics = await client.diagnostics(configUri, (d) => d.length > 0);
       assert.deepEqual(codes(diagnostics), ['wrong-type', 'wrong-type', 'wrong-type']);
-      const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: diagnostics[0]!.range, context: { diagnostics: [diagnostics[0]!] } });
+      const actions = await actionsFor(client, diagnostics[0]!);
       const all = actions?.find((a) => a.title === 'Fix all wrong-type problems in this file (3)');
       assert.ok(all && 'edit' in all, JSON.stringify(actions?.map((a) => a.title)));
       await applyAndExpectClean(client, text, all);
@@ -144,7 +146,7 @@ describe('language server over stdio', () => {
       await open(client, configUri, text);
       const diagnostics = await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'missing-companion'));
       const diagnostic = diagnostics.find((d) => d.code === 'missing-companion')!;
-      const actions = await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: configUri }, range: diagnostic.range, context: { diagnostics: [diagnostic] } });
+      const actions = await actionsFor(client, diagnostic);
       const add = actions?.find((a): a is CodeAction => a.title === 'Add "key_file"' && 'edit' in a);
       assert.equal(add?.command?.command, 'emsConfig.selectRange', JSON.stringify(add));
       const fixed = TextDocument.create(configUri, 'ems-config', 2, TextDocument.applyEdits(TextDocument.create(configUri, 'ems-config', 1, text), add!.edit!.changes![configUri]!));
@@ -166,7 +168,7 @@ describe('language server over stdio', () => {
       assert.equal(status.nearestExpiry.notAfter.slice(0, 10), '2027-06-01');
       // Worded by the server in whole days, floored, as its diagnostics and hovers are (the client shows it as is).
       // (The fixtures have fixed dates and this server the real clock: either wording may be the right one.)
-      const expected = Math.floor(Math.abs(Date.parse(status.nearestExpiry.notAfter) - Date.now()) / 86_400_000);
+      const expected = Math.floor(Math.abs(Date.parse(status.nearestExpiry.notAfter) - Date.now()) / DAY);
       const phrases = [expected, expected + 1, Math.max(0, expected - 1)].flatMap((n) => n === 0 ? ['expires today', 'expired today']
         : [`expires in ${n} day${n === 1 ? '' : 's'}`, `expired ${n} day${n === 1 ? '' : 's'} ago`]);
       assert.ok(phrases.includes(status.nearestExpiry.when), `"${status.nearestExpiry.when}" is not one of ${phrases.join(', ')}`);

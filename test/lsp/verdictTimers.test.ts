@@ -10,10 +10,9 @@ import { DidOpenTextDocumentNotification } from 'vscode-languageserver-protocol/
 import { VerdictTimers } from '../../server/src/lsp/verdictTimers';
 import { TestClock } from '../helpers/clock';
 import { startInProcess } from '../helpers/lsp';
-import { NOW, PKI_DIR } from '../helpers/pki';
+import { DAY, NOW, PKI_DIR } from '../helpers/pki';
 import { config } from '../helpers/service';
 
-const DAY = 86_400_000;
 
 describe('verdict timers', () => {
   test('a wait longer than setTimeout can take is taken in steps, and fires once at the instant', () => {

@@ -6,18 +6,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
-import { DidChangeWatchedFilesNotification, DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
+import { DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { TestClock } from '../helpers/clock';
-import { startInProcess, type TestClient } from '../helpers/lsp';
+import { fileChanged, startInProcess, watched } from '../helpers/lsp';
 import { NOW, PKI_DIR } from '../helpers/pki';
 import { config } from '../helpers/service';
 
 const WATCHING = { workspace: { didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true } } };
-
-function watched(client: TestClient): string[] {
-  return client.registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles')
-    .flatMap((r) => (r.registerOptions as { watchers: { globPattern: { baseUri: string; pattern: string } }[] }).watchers.map((w) => `${w.globPattern.baseUri}/${w.globPattern.pattern}`));
-}
 
 async function openHome(files: Record<string, unknown>) {
   const home = mkdtempSync(path.join(tmpdir(), 'ems-watch-'));
@@ -45,7 +40,7 @@ describe('watchers derived from what the check used', () => {
 
       copyFileSync(path.join(PKI_DIR, 'expired.pem'), target);
       // The client reports the change under the path it watches: the target's.
-      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(target).href, type: FileChangeType.Changed }] });
+      await fileChanged(client, target);
       await client.diagnostics(uri, (d) => d.some((x) => x.code === 'cert-expired'), 5000);
     } finally {
       await client.close();
@@ -64,7 +59,7 @@ describe('watchers derived from what the check used', () => {
 
       const created = path.join(certs, 'ca-list.pem');
       copyFileSync(path.join(PKI_DIR, 'ca-list.pem'), created);
-      await client.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(created).href, type: FileChangeType.Created }] });
+      await fileChanged(client, created, FileChangeType.Created);
       await client.diagnostics(uri, (d) => d.some((x) => x.code === 'file-not-found' && x.message.toString().includes('Similar files there: ca-list.pem')), 5000);
     } finally {
       await client.close();

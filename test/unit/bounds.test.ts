@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { MAX_KEPT_NAMES } from '../../server/src/pki/certificate';
+import forge from 'node-forge';
 import { parsePki } from '../../server/src/pki';
+import { PASSPHRASE, PKI_DIR } from '../helpers/pki';
 import { BASE, check, config, hoverOn, memoryService } from '../helpers/service';
 
 /** A self-signed EC certificate with these subjectAltNames, made by the openssl command (throw-away key). */
@@ -58,5 +60,45 @@ describe('bounded work and own keys', () => {
     const { check: checkInMemory } = memoryService({ files: { '/ems/etc/many.pem': bytes } });
     const hover = hoverOn(await checkInMemory(config({ certificates: { http_client_ca_certs: '/ems/etc/many.pem' } })), '"/ems/etc/many.pem"');
     assert.match(hover, /DNS:host-0\.example\.com.* and 19992 more/);
+  });
+
+  /** The fixture's bytes with the INTEGER at `at` (indexes from the outer SEQUENCE down) set to `value`. */
+  function withInteger(der: Uint8Array, at: readonly number[], value: number): Uint8Array {
+    const root = forge.asn1.fromDer(Buffer.from(der).toString('binary'));
+    let node = root;
+    for (const i of at) node = (node.value as forge.asn1.Asn1[])[i]!;
+    assert.equal(node.type, forge.asn1.Type.INTEGER);
+    node.value = forge.asn1.integerToDer(value).getBytes();
+    return Buffer.from(forge.asn1.toDer(root).getBytes(), 'binary');
+  }
+  const pemBody = (name: string) => Buffer.from(readFileSync(path.join(PKI_DIR, name), 'utf8').replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const keyConfig = (key: string, passphrase?: string) => config({ certificates: { client_cert: '/pki/server.pem', key_file: key, ...(passphrase ? { key_passphrase: passphrase } : {}) } });
+
+  for (const [what, at, value] of [['PBKDF2 iterations 2^31 − 1', [0, 1, 0, 1, 1], 2 ** 31 - 1], ['PBKDF2 iterations 1,000,001', [0, 1, 0, 1, 1], 1_000_001]] as const) {
+    test(`an encrypted PKCS#8 key with ${what}: key-not-tried, at once, naming the figure`, async () => {
+      const hostile = withInteger(pemBody('server-key-encrypted.pem'), at, value);
+      const { check: checkInMemory } = memoryService({ files: { '/pki/server.pem': 'server.pem', '/pki/hostile.der': hostile } });
+      const findings = (await checkInMemory(keyConfig('/pki/hostile.der', PASSPHRASE))).findings;
+      const finding = findings.find((f) => f.code === 'key-not-tried');
+      assert.ok(finding, JSON.stringify(findings.map((f) => f.code)));
+      assert.match(finding.message, new RegExp(`PBKDF2 asks for ${value.toLocaleString('en-US')}.*bound is 1,000,000`));
+      assert.ok(!findings.some((f) => f.code === 'key-passphrase-wrong'));
+    });
+  }
+
+  test('the same key at its own 2,048 iterations, OpenSSL\'s default, is tried', async () => {
+    const { check: checkInMemory } = memoryService({ files: { '/pki/server.pem': 'server.pem', '/pki/own.der': pemBody('server-key-encrypted.pem') } });
+    const findings = (await checkInMemory(keyConfig('/pki/own.der', PASSPHRASE))).findings;
+    assert.ok(!findings.some((f) => f.code === 'key-not-tried' || f.code === 'key-passphrase-wrong'), JSON.stringify(findings.map((f) => f.code)));
+  });
+
+  test('a PKCS#12 file whose MAC asks for 2^31 − 1 iterations: key-not-tried, even with no passphrase set', async () => {
+    const p12 = readFileSync(path.join(PKI_DIR, 'server.p12'));
+    const hostile = withInteger(p12, [2, 2], 2 ** 31 - 1);
+    const { check: checkInMemory } = memoryService({ files: { '/pki/server.pem': 'server.pem', '/pki/hostile.p12': hostile } });
+    const findings = (await checkInMemory(keyConfig('/pki/hostile.p12'))).findings;
+    const finding = findings.find((f) => f.code === 'key-not-tried');
+    assert.ok(finding, JSON.stringify(findings.map((f) => f.code)));
+    assert.match(finding.message, /the PKCS#12 MAC asks for 2,147,483,647.*bound is 200,000/);
   });
 });

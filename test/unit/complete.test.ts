@@ -1,31 +1,27 @@
 // Completion as a user meets it: a cursor (`|`) in a config being typed, the entries offered, and the text
-// after choosing one. File entries come from a real EMS home with the test certificates copied in.
+// after choosing one. File entries come from an EMS home (in memory) with the test certificates placed in it.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { nodeFileSystem } from '../../server/src/node/fileSystem';
-import { createEmsService } from '../../server/src/service';
 import { complete, type CompletionEntry } from '../../server/src/service/features/complete';
 import { PkiCache } from '../../server/src/service/cache/pki';
 import type { Settings } from '../../server/src/service/types';
-import { NOW, PKI_DIR } from '../helpers/pki';
+import { fixtures, MEMORY_CONFIG, MEMORY_HOME, memoryService } from '../helpers/service';
 
-const home = mkdtempSync(path.join(tmpdir(), 'ems-complete-'));
-after(() => rmSync(home, { recursive: true, force: true }));
-const certs = path.join(home, 'etc', 'certs');
-mkdirSync(path.join(certs, 'old'), { recursive: true });
-for (const name of ['root-ca.pem', 'ca-list.pem', 'server-chain.pem', 'server.pem', 'server-key.pem', 'server-key-encrypted.pem', 'server.p12', 'expired.pem']) {
-  copyFileSync(path.join(PKI_DIR, name), path.join(certs, name));
-}
-writeFileSync(path.join(certs, 'notes.txt'), 'not a certificate\n');
-writeFileSync(path.join(certs, 'huge.pem'), Buffer.alloc(2 * 1024 * 1024));
-const configPath = path.join(home, 'etc', 'config.json');
-
-const service = createEmsService({ fs: nodeFileSystem, now: () => NOW });
-const ports = { fs: nodeFileSystem, cache: new PkiCache() };
+// /ems/etc/config.json; in /ems/etc/certs the test certificates and keys, an empty folder, a text file and a file too large.
+const home = MEMORY_HOME;
+const certs = path.posix.join(home, 'etc', 'certs');
+const memory = memoryService({
+  files: {
+    ...fixtures(certs, ['root-ca.pem', 'ca-list.pem', 'server-chain.pem', 'server.pem', 'server-key.pem', 'server-key-encrypted.pem', 'server.p12', 'expired.pem']),
+    [path.posix.join(certs, 'old')]: { kind: 'directory' },
+    [path.posix.join(certs, 'notes.txt')]: Buffer.from('not a certificate\n'),
+    [path.posix.join(certs, 'huge.pem')]: new Uint8Array(2 * 1024 * 1024),
+  },
+});
+const configPath = MEMORY_CONFIG;
+const ports = { fs: memory.fs, cache: new PkiCache() };
 
 interface Completion {
   text: string;
@@ -40,8 +36,7 @@ interface Completion {
 async function completeAt(marked: string, settings: Partial<Settings> = {}, file: string | null = configPath): Promise<Completion> {
   const offset = marked.indexOf('|');
   const text = marked.slice(0, offset) + marked.slice(offset + 1);
-  const request = { text, settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {}, ...settings } };
-  const result = await service.check(file ? { ...request, path: file } : request);
+  const result = await memory.check(text, settings, file);
   const entries = await complete(result, result.document.model.positionAt(offset), ports);
   const entry = (label: string) => {
     const found = entries.find((e) => e.label === label);
@@ -246,10 +241,9 @@ describe('files', () => {
   });
 
   test('a large folder is cut, keeping the names that match what is typed', async () => {
-    const many = path.join(home, 'many');
-    mkdirSync(many);
-    for (let i = 0; i < 250; i++) writeFileSync(path.join(many, `a${String(i).padStart(3, '0')}.pem`), '');
-    copyFileSync(path.join(PKI_DIR, 'root-ca.pem'), path.join(many, 'zz-root.pem'));
+    const many = path.posix.join(home, 'many');
+    const empty = Array.from({ length: 250 }, (_, i) => [path.posix.join(many, `a${String(i).padStart(3, '0')}.pem`), new Uint8Array()]);
+    memory.put({ ...Object.fromEntries(empty), [path.posix.join(many, 'zz-root.pem')]: 'root-ca.pem' });
     const c = await completeAt('{ "certificates": { "cert_chain": "many/zz|" } }');
     assert.equal(c.entries.length, 200);
     assert.equal(c.entry('zz-root.pem').detail, 'CA certificate, expires 2035-01-01');
@@ -270,9 +264,9 @@ test('latency, warm, in the certificates group', async (t) => {
   for (let i = 0; i < runs; i++) await completeAt(text);
   const checkAndComplete = Number(process.hrtime.bigint() - started) / 1e6 / runs;
   const offset = text.indexOf('|');
-  const result = await service.check({ text: text.replace('|', ''), path: configPath, settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {} } });
+  const result = await memory.check(text.replace('|', ''), {}, configPath);
   const keyText = text.replace('"cert_chain": "etc/certs/|"', '|');
-  const keyResult = await service.check({ text: keyText.replace('|', ''), path: configPath, settings: result.settings });
+  const keyResult = await memory.check(keyText.replace('|', ''), result.settings, configPath);
   const time = async (r: typeof result, at: number) => {
     const start = process.hrtime.bigint();
     for (let i = 0; i < runs; i++) await complete(r, r.document.model.positionAt(at), ports);

@@ -10,7 +10,7 @@ import { parseArgs, USAGE } from '../../server/src/cli/args';
 import { normalizeSettings } from '../../server/src/service/settings';
 import { DEFAULT_EMS_VERSION, DEFAULT_SETTINGS } from '../../server/src/service/types';
 import { compareVersions, KNOWN_RELEASES, NEWEST_RELEASE, parseVersion } from '../../server/src/service/version';
-import { REPO_ROOT } from '../helpers/service';
+import { REPO_ROOT } from '../helpers/repo';
 
 const ROOT = REPO_ROOT;
 const SCHEMA_RELEASE_KEYS: ReadonlySet<string> = new Set(['x-ems-since', 'x-ems-removed']);

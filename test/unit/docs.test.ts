@@ -6,15 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { ALL_CODES, type Category, CODES, type Code } from '../../server/src/service/codes';
+import { REPO_ROOT } from '../helpers/repo';
 
-function repoRoot(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${__dirname}`);
-  }
-}
-
-const DOC = path.join(repoRoot(), 'docs', 'diagnostics.md');
+const DOC = path.join(REPO_ROOT, 'docs', 'diagnostics.md');
 const lines = fs.readFileSync(DOC, 'utf8').split(/\r?\n/);
 const known = new Set<string>(ALL_CODES);
 

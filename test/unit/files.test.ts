@@ -9,15 +9,14 @@ import { after, describe, test } from 'node:test';
 import { CODES, type Code } from '../../server/src/service/codes';
 import { blockingFileSystem, nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
-import { hover } from '../../server/src/service/features/hover';
 import { FsError, type FileSystemPort } from '../../server/src/service/ports';
 import type { Finding, Settings } from '../../server/src/service/types';
-import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
-import { AES, applyFix, BASE } from '../helpers/service';
+import { NOW, PASSPHRASE, PKI_DIR, pki } from '../helpers/pki';
+import { AES, applyFix, BASE, hoverOn, SETTINGS, settingsWith } from '../helpers/service';
 
-const pki = (name: string) => path.join(PKI_DIR, name);
-
-// An EMS home with a few certificates beside etc/config.json, for relative paths and similar-name hints.
+// An EMS home with a few certificates beside etc/config.json, for relative paths and similar-name hints. On
+// disk, not in memory: these checks go through the Node ports, with what only a disk has (a FIFO, /dev/zero,
+// a 40 MB sparse file, symbolic links and their loops, mtimes that change).
 const home = mkdtempSync(path.join(tmpdir(), 'ems-home-'));
 after(() => rmSync(home, { recursive: true, force: true }));
 mkdirSync(path.join(home, 'etc', 'certs'), { recursive: true });
@@ -27,7 +26,7 @@ const configPath = path.join(home, 'etc', 'config.json');
 async function check(groups: Record<string, unknown>, settings: Partial<Settings> = {}, fs: FileSystemPort = nodeFileSystem) {
   const text = JSON.stringify({ ...BASE, ...groups }, null, 2);
   const service = createEmsService({ fs, now: () => NOW });
-  const result = await service.check({ text, path: configPath, settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {}, ...settings } });
+  const result = await service.check({ text, path: configPath, settings: settingsWith(settings) });
   return { text, ...result };
 }
 
@@ -83,6 +82,7 @@ const CASES: Case[] = [
   { code: 'key-mismatch', trigger: identity('server.pem', 'other-key.pem'), nearMiss: identity('server.pem', 'server-key.pem'), pointer: '/certificates/key_file', mentions: /other-key\.pem.*server\.pem/ },
   { code: 'key-encrypted-no-passphrase', trigger: identity('server.pem', 'server-key-encrypted.pem'), nearMiss: identity('server.pem', 'server-key-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /server-key-encrypted\.pem/ },
   { code: 'key-passphrase-wrong', trigger: identity('server.pem', 'server-key-rsa-encrypted.pem', 'not-the-passphrase'), nearMiss: identity('server.pem', 'server-key-rsa-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /server-key-rsa-encrypted\.pem/ },
+  { code: 'key-not-tried', trigger: identity('server.pem', 'server-key-encrypted-huge-kdf.der', PASSPHRASE), nearMiss: identity('server.pem', 'server-key-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /server-key-encrypted-huge-kdf\.der.*PBKDF2 asks for 2,147,483,647/ },
   { code: 'key-unencrypted', trigger: http({ certificate: pki('server.pem'), private_key: pki('server-key.pem') }), nearMiss: http({ certificate: pki('server.pem'), private_key: pki('server-key-encrypted.pem'), passphrase: PASSPHRASE }), pointer: '/http_server/private_key', mentions: /server-key\.pem/ },
   { code: 'passphrase-unverifiable', trigger: identity('server.pem', 'server-key-encrypted.pem', AES), nearMiss: identity('server.pem', 'server-key-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /AES/ },
 ];
@@ -215,9 +215,7 @@ describe('symbolic links', () => {
     const reference = result.files.find((f) => f.pointer === '/certificates/cert_chain');
     assert.equal(reference?.linksTo, pki('ca-list.pem'));
     assert.equal(reference?.parsed?.certificates.length, 2);
-    const line = result.text.split('\n').findIndex((l) => l.includes('current-ca.pem'));
-    const shown = hover(result, { line, character: result.text.split('\n')[line]!.indexOf('current-ca') });
-    assert.match(shown?.contents ?? '', /symbolic link to `[^`]*ca-list\.pem`/);
+    assert.match(hoverOn(result, 'current-ca.pem'), /symbolic link to `[^`]*ca-list\.pem`/);
   });
 });
 
@@ -229,7 +227,7 @@ describe('fresh but cheap', () => {
     copyFileSync(pki('server.pem'), file);
     const service = createEmsService({ fs: counting, now: () => NOW });
     const text = JSON.stringify({ ...BASE, http_server: http({ certificate: file }).http_server });
-    const request = { text, path: configPath, settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {} } };
+    const request = { text, path: configPath, settings: SETTINGS };
     await service.check(request);
     await service.check(request);
     assert.equal(reads, 1);

@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { parseTree } from 'jsonc-parser';
 import { CONFIG_PATH, filesConfig, PKI_FILES, SEED_TEXTS } from '../fuzz/arbitraries';
-import { MemoryFileSystem } from '../fuzz/memoryFs';
+import { MemoryFileSystem } from '../helpers/memoryFs';
 import { checkCase, PROPERTIES, truncateEverywhere } from '../fuzz/properties';
 import { assertWellFormed, lineLengths, pointerSegments, resolves } from '../fuzz/wellFormed';
 

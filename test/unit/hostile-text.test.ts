@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { decodeConfig } from '../../server/src/service/document/decode';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
-import { check, config } from '../helpers/service';
+import { check, config, SETTINGS } from '../helpers/service';
 
 describe('hostile text', () => {
   test('random binary gives syntax findings, bounded in number', async () => {
@@ -39,7 +39,7 @@ describe('hostile text', () => {
     const bytes = Buffer.concat([Buffer.from(config().slice(0, -2)), Buffer.from(', "resource": "/Thing'), Buffer.from([0xff, 0xfe]), Buffer.from('worx"\n}')]);
     const { text, invalidUtf8At } = decodeConfig(bytes);
     assert.ok(invalidUtf8At !== undefined);
-    const result = await createEmsService({ fs: nodeFileSystem, now: () => new Date(0) }).check({ text, invalidUtf8At, settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {} } });
+    const result = await createEmsService({ fs: nodeFileSystem, now: () => new Date(0) }).check({ text, invalidUtf8At, settings: SETTINGS });
     const finding = result.findings.find((f) => f.code === 'json-syntax');
     assert.match(finding?.message ?? '', /not valid UTF-8/);
     assert.equal(finding?.range.start.line, text.slice(0, invalidUtf8At).split('\n').length - 1);

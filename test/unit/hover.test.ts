@@ -3,54 +3,29 @@
 // bounded for big bundles and free of secrets.
 import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { after, describe, test } from 'node:test';
-import { nodeFileSystem } from '../../server/src/node/fileSystem';
-import { type CheckResult, createEmsService } from '../../server/src/service';
+import { describe, test } from 'node:test';
+import type { CheckResult } from '../../server/src/service';
 import { hover } from '../../server/src/service/features/hover';
 import type { Settings } from '../../server/src/service/types';
-import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
-import { AES, BASE, GUID } from '../helpers/service';
+import { base64Lines, DAY, NOW, PASSPHRASE, pemBundle, pkiText } from '../helpers/pki';
+import { AES, BASE, fixtures, GUID, hoverOn, MEMORY_HOME, MEMORY_PKI, memoryPki as pki, memoryService } from '../helpers/service';
 
-const DAY = 86_400_000;
-const pki = (name: string) => path.join(PKI_DIR, name);
-const service = createEmsService({ fs: nodeFileSystem, now: () => NOW });
-
-const home = mkdtempSync(path.join(tmpdir(), 'ems-hover-'));
-after(() => rmSync(home, { recursive: true, force: true }));
-mkdirSync(path.join(home, 'etc', 'certs'), { recursive: true });
-copyFileSync(pki('ca-list.pem'), path.join(home, 'etc', 'certs', 'ca-list.pem'));
-
+// An EMS home in memory (/ems/etc/config.json) with a CA list beside the config; the whole test PKI in /pki.
+const home = MEMORY_HOME;
 /** 150 certificates: the fixture CAs and leaves, over and over, as a CA list from a corporate store. */
-const bundle = path.join(home, 'bundle-150.pem');
-const pems = ['root-ca.pem', 'intermediate-ca.pem', 'ec-p256-ca.pem', 'ed25519-ca.pem', 'server.pem', 'expired.pem'].map((n) => readFileSync(pki(n), 'utf8'));
-writeFileSync(bundle, Array.from({ length: 150 }, (_, i) => pems[i % pems.length]).join(''));
+const bundle = path.posix.join(home, 'bundle-150.pem');
+const memory = memoryService({
+  files: {
+    ...fixtures(MEMORY_PKI),
+    [path.posix.join(home, 'etc', 'certs', 'ca-list.pem')]: 'ca-list.pem',
+    [bundle]: Buffer.from(pemBundle(['root-ca.pem', 'intermediate-ca.pem', 'ec-p256-ca.pem', 'ed25519-ca.pem', 'server.pem', 'expired.pem'], 150)),
+  },
+});
 
-interface Checked {
-  text: string;
-  result: CheckResult;
-}
-
-async function check(groups: Record<string, unknown>, settings: Partial<Settings> = {}, raw?: string): Promise<Checked> {
-  const text = raw ?? JSON.stringify({ ...BASE, ...groups }, null, 2);
-  const result = await service.check({
-    text, path: path.join(home, 'etc', 'config.json'),
-    settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {}, ...settings },
-  });
-  return { text, result };
-}
-
-/** The hover over the n-th occurrence of `needle` (a key with its quotes, or a JSON value), one character in. */
-function hoverOn({ text, result }: Checked, needle: string, occurrence = 0): string {
-  let offset = -1;
-  for (let i = 0; i <= occurrence; i++) offset = text.indexOf(needle, offset + 1);
-  assert.notEqual(offset, -1, `${needle} is not in the text`);
-  const found = hover(result, result.document.model.positionAt(offset + 1));
-  assert.ok(found, `no hover on ${needle}`);
-  return found.contents;
+async function check(groups: Record<string, unknown>, settings: Partial<Settings> = {}, raw?: string): Promise<CheckResult> {
+  return memory.check(raw ?? JSON.stringify({ ...BASE, ...groups }, null, 2), settings);
 }
 
 const key = (name: string) => `"${name}":`;
@@ -122,15 +97,15 @@ describe('hover on a key', () => {
 
   test('no hover outside an EMS config or on punctuation', async () => {
     const foreign = await check({}, {}, '{ "name": "x", "version": "1.0.0" }');
-    assert.equal(hover(foreign.result, { line: 0, character: 4 }), undefined);
+    assert.equal(hover(foreign, { line: 0, character: 4 }), undefined);
     const checked = await check({});
-    assert.equal(hover(checked.result, { line: 0, character: 0 }), undefined);
-    assert.equal(hover(checked.result, { line: 999, character: 0 }), undefined);
+    assert.equal(hover(checked, { line: 0, character: 0 }), undefined);
+    assert.equal(hover(checked, { line: 999, character: 0 }), undefined);
   });
 
   test('positions count CRLF as one line break, as the editor does', async () => {
     const checked = await check({}, {}, '{\r\n  "ws_servers": [{ "host": "a", "port": 443 }],\r\n  "appKey": "x"\r\n}');
-    const found = hover(checked.result, { line: 2, character: 4 });
+    const found = hover(checked, { line: 2, character: 4 });
     assert.match(found?.contents ?? '', /^`appKey` — string/);
     assert.deepEqual(found?.range, { start: { line: 2, character: 2 }, end: { line: 2, character: 10 } });
   });
@@ -140,7 +115,7 @@ describe('hover on a value that names a file', () => {
   test('a chain: subject, issuer, validity relative to now, fingerprints, key, signature, SANs, CA flag', async () => {
     const checked = await check({ certificates: { client_cert: pki('server-chain.pem'), key_file: pki('server-key.pem') } });
     const text = hoverOn(checked, value(pki('server-chain.pem')));
-    const [leaf, intermediate] = readFileSync(pki('server-chain.pem'), 'utf8').split(/(?=-----BEGIN CERTIFICATE-----)/).map((pem) => new X509Certificate(pem));
+    const [leaf, intermediate] = pkiText('server-chain.pem').split(/(?=-----BEGIN CERTIFICATE-----)/).map((pem) => new X509Certificate(pem));
     assert.ok(leaf && intermediate);
     assert.match(text, /Certificate — \*\*identity\*\*/);
     assert.ok(text.includes(`Path: \`${pki('server-chain.pem')}\``));
@@ -190,15 +165,15 @@ describe('hover on a value that names a file', () => {
 
   test('a relative path: the absolute path, the home it was resolved against, and the EMS\'s own rule', async () => {
     const text = hoverOn(await check({ certificates: { cert_chain: 'etc/certs/ca-list.pem' } }), value('etc/certs/ca-list.pem'));
-    assert.ok(text.includes(`Path: \`${path.join(home, 'etc', 'certs', 'ca-list.pem')}\``));
+    assert.ok(text.includes(`Path: \`${path.posix.join(home, 'etc', 'certs', 'ca-list.pem')}\``));
     assert.ok(text.includes(`checked against the EMS home \`${home}\``));
     assert.match(text, /the EMS itself resolves it against its working directory/);
   });
 
   test('files that cannot be read say why', async () => {
-    const checked = await check({ certificates: { cert_chain: [pki('nope.pem'), PKI_DIR, pki('garbage.bin')] } });
+    const checked = await check({ certificates: { cert_chain: [pki('nope.pem'), MEMORY_PKI, pki('garbage.bin')] } });
     assert.match(hoverOn(checked, value(pki('nope.pem'))), /\*\*Not found\.\*\*/);
-    assert.match(hoverOn(checked, value(PKI_DIR)), /\*\*Not a regular file\*\*/);
+    assert.match(hoverOn(checked, value(MEMORY_PKI)), /\*\*Not a regular file\*\*/);
     assert.match(hoverOn(checked, value(pki('garbage.bin'))), /\*\*Not a certificate or key file:\*\* binary data/);
   });
 
@@ -221,11 +196,11 @@ describe('secrets never reach a hover', () => {
     http_server: { host: '127.0.0.1', ssl: true, certificate: pki('server-bundle.pem'), private_key: pki('server-key.pem'), passphrase: AES, authenticate: true, user: 'ems', password: 'hunter2-secret' },
     proxy: { host: 'proxy', user: 'p', password: AES },
   };
-  const keyBodies = ['server-key.pem', 'server-key-encrypted.pem'].flatMap((n) => readFileSync(pki(n), 'utf8').split('\n').filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l)));
+  const keyBodies = base64Lines('server-key.pem', 'server-key-encrypted.pem');
 
   test('at every position of a config full of secrets', async (t) => {
-    const checked = await check(secretConfig);
-    const { text, result } = checked;
+    const result = await check(secretConfig);
+    const { text } = result.document.model;
     let shown = 0;
     const started = performance.now();
     for (let offset = 0; offset < text.length; offset++) {
@@ -239,13 +214,13 @@ describe('secrets never reach a hover', () => {
     t.diagnostic(`${text.length} positions, ${shown} hovers, ${((performance.now() - started) / text.length).toFixed(3)} ms per position`);
     assert.ok(shown > 50);
     // Hovering a secret value shows its key's doc, not the value.
-    assert.match(hoverOn(checked, value(PASSPHRASE)), /Passphrase of `key_file`/);
+    assert.match(hoverOn(result, value(PASSPHRASE)), /Passphrase of `key_file`/);
   });
 });
 
 test('hover time, warm', async (t) => {
-  const checked = await check({ certificates: { cert_chain: bundle, client_cert: pki('server-chain.pem'), key_file: pki('server-key.pem') } });
-  const { text, result } = checked;
+  const result = await check({ certificates: { cert_chain: bundle, client_cert: pki('server-chain.pem'), key_file: pki('server-key.pem') } });
+  const { text } = result.document.model;
   const positions = [value(bundle), value(pki('server-chain.pem')), key('key_file')].map((n) => result.document.model.positionAt(text.indexOf(n) + 1));
   for (const position of positions) hover(result, position); // warm up
   for (const [i, position] of positions.entries()) {

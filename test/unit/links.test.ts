@@ -1,32 +1,21 @@
 // Document links: each value naming a certificate or key file links to the file it resolved to, over the
 // value's text.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { nodeFileSystem } from '../../server/src/node/fileSystem';
-import { createEmsService } from '../../server/src/service';
 import { documentLinks } from '../../server/src/service/features/links';
-import { NOW, PKI_DIR } from '../helpers/pki';
-import { BASE } from '../helpers/service';
+import { BASE, fixtures, MEMORY_CONFIG, MEMORY_HOME, memoryService } from '../helpers/service';
 
-const home = mkdtempSync(path.join(tmpdir(), 'ems-links-'));
-after(() => rmSync(home, { recursive: true, force: true }));
-const certs = path.join(home, 'etc', 'certs');
-mkdirSync(certs, { recursive: true });
-for (const name of ['ca-list.pem', 'server.pem', 'server-key.pem']) copyFileSync(path.join(PKI_DIR, name), path.join(certs, name));
-const configPath = path.join(home, 'etc', 'config.json');
-
-const service = createEmsService({ fs: nodeFileSystem, now: () => NOW });
-const settings = { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {} };
+// An EMS home in memory: /ems/etc/config.json, three certificate and key files in /ems/etc/certs.
+const certs = path.posix.join(MEMORY_HOME, 'etc', 'certs');
+const { check } = memoryService({ files: fixtures(certs, ['ca-list.pem', 'server.pem', 'server-key.pem']) });
 
 /** file null: an untitled document, without an EMS home. */
-async function linksOf(groups: Record<string, unknown>, file: string | null = configPath) {
+async function linksOf(groups: Record<string, unknown>, file: string | null = MEMORY_CONFIG) {
   const text = JSON.stringify({ ...BASE, ...groups }, null, 2);
-  const result = await service.check(file ? { text, settings, path: file } : { text, settings });
+  const result = await check(text, {}, file);
   const document = TextDocument.create('file:///ems/etc/config.json', 'ems-config', 1, text);
   return documentLinks(result).map((link) => ({ ...link, text: document.getText(link.range) }));
 }
@@ -63,7 +52,7 @@ test('no links for folders, foreign paths or empty values', async () => {
 
 test('a value with escapes: the range covers its text as written', async () => {
   const text = `{ "ws_servers": [{ "host": "a", "port": 443 }], "appKey": "x", "certificates": { "client_cert": "etc\\/certs\\/server.pem" } }`;
-  const result = await service.check({ text, settings, path: configPath });
+  const result = await check(text);
   const [link] = documentLinks(result);
   assert.equal(link?.target, pathToFileURL(path.join(certs, 'server.pem')).href);
   assert.equal(TextDocument.create('file:///x', 'json', 1, text).getText(link.range), 'etc\\/certs\\/server.pem');

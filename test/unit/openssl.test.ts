@@ -2,16 +2,13 @@
 // belongs to a certificate (their public keys, as openssl prints them), over the fixture PKI.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
-import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
-import { BASE } from '../helpers/service';
+import { NOW, PASSPHRASE, pki } from '../helpers/pki';
+import { BASE, SETTINGS as settings } from '../helpers/service';
 
-const pki = (name: string) => path.join(PKI_DIR, name);
 const service = createEmsService({ fs: nodeFileSystem, now: () => NOW });
-const settings = { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {} };
 
 async function ourCodes(groups: Record<string, unknown>, pointer: string): Promise<string[]> {
   const result = await service.check({ text: JSON.stringify({ ...BASE, ...groups }), settings });

@@ -9,9 +9,7 @@ import {
   judge, keyMatches, keyMismatchFinding, openKey, openKeyFinding, parsePki,
   type ContentRole, type OpenKeyResult, type ParsedPki, type PkiFinding,
 } from '../../server/src/pki';
-import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
-
-const DAY = 86_400_000;
+import { DAY, NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
 
 function bytes(name: string): Buffer {
   return readFileSync(join(PKI_DIR, name));

@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { checkAll, type Child } from '../../server/src/cli/pool';
-import { config } from '../helpers/service';
+import { NOW } from '../helpers/pki';
+import { CLI } from '../helpers/repo';
+import { config, SETTINGS } from '../helpers/service';
 
 const work = mkdtempSync(path.join(tmpdir(), 'ems-pool-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -20,7 +22,7 @@ const configs = Array.from({ length: 100 }, (_, i) => {
   writeFileSync(path.join(dir, 'config.json'), config(i % 5 ? {} : { certificates: { validate: false } }));
   return path.join(dir, 'config.json');
 });
-const job = { settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {} }, now: Date.parse('2026-06-01T00:00:00Z') };
+const job = { settings: SETTINGS, now: NOW.getTime() };
 
 function child(name: string, body: string): string {
   const file = path.join(work, name);
@@ -73,16 +75,15 @@ describe('process pool', () => {
   test('real children take batches, and the reports are the same as from one process alone', { timeout: 60_000 }, async () => {
     // Enough configs that this process is still busy when a child has started (~150 ms).
     const many = Array.from({ length: 20 }, () => configs).flat();
-    const entry = path.resolve(__dirname, '..', '..', '..', 'server', 'out', 'cli.js');
     let fromChildren = 0;
     const startChild = (script: string) => {
       const real = fork(script, [], { env: { ...process.env, EMS_CONFIG_POOL_CHILD: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
       real.on('message', (message: { results?: unknown[] }) => { fromChildren += message.results?.length ?? 0; });
       return real;
     };
-    const shared = await checkAll(many, job, entry, { jobs: 3, startChild, childrenWorthMs: 0 });
+    const shared = await checkAll(many, job, CLI, { jobs: 3, startChild, childrenWorthMs: 0 });
     assert.ok(fromChildren > 0, 'the children checked some configs');
-    assert.deepEqual(shared, await checkAll(many, job, entry, { jobs: 1 }));
+    assert.deepEqual(shared, await checkAll(many, job, CLI, { jobs: 1 }));
   });
 
   test('a light fleet starts no child: this process alone would be done within a second', async () => {

@@ -2,32 +2,24 @@
 // with the facts the hovers show and the findings on it, bounded for big bundles and free of secrets.
 import * as assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
-import { nodeFileSystem } from '../../server/src/node/fileSystem';
-import { type CheckResult, createEmsService } from '../../server/src/service';
+import { describe, test } from 'node:test';
+import type { CheckResult } from '../../server/src/service';
 import { settingNameOfPointer } from '../../server/src/service/features/describe';
 import { certificateReport } from '../../server/src/service/features/report';
 import type { Settings } from '../../server/src/service/types';
-import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
-import { AES, BASE, GUID } from '../helpers/service';
+import { base64Lines, PASSPHRASE, pemBundle, pkiText } from '../helpers/pki';
+import { AES, BASE, fixtures, GUID, MEMORY_HOME, MEMORY_PKI, memoryPki as pki, memoryService } from '../helpers/service';
 
-const pki = (name: string) => path.join(PKI_DIR, name);
-const service = createEmsService({ fs: nodeFileSystem, now: () => NOW });
-
-const home = mkdtempSync(path.join(tmpdir(), 'ems-report-'));
-after(() => rmSync(home, { recursive: true, force: true }));
-const bundle = path.join(home, 'bundle-150.pem');
-const pems = ['root-ca.pem', 'intermediate-ca.pem', 'expired.pem'].map((n) => readFileSync(pki(n), 'utf8'));
-writeFileSync(bundle, Array.from({ length: 150 }, (_, i) => pems[i % pems.length]).join(''));
+// The config at /ems/etc/config.json in memory, the whole test PKI in /pki.
+const home = MEMORY_HOME;
+const bundle = path.posix.join(home, 'bundle-150.pem');
+const memory = memoryService({
+  files: { ...fixtures(MEMORY_PKI), [bundle]: Buffer.from(pemBundle(['root-ca.pem', 'intermediate-ca.pem', 'expired.pem'], 150)) },
+});
 
 async function check(groups: Record<string, unknown>, settings: Partial<Settings> = {}): Promise<CheckResult> {
-  return service.check({
-    text: JSON.stringify({ ...BASE, ...groups }, null, 2), path: path.join(home, 'etc', 'config.json'),
-    settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {}, ...settings },
-  });
+  return memory.check(JSON.stringify({ ...BASE, ...groups }, null, 2), settings);
 }
 
 /** The part of the report under the heading of one setting, up to the next heading of that level or above. */
@@ -91,7 +83,7 @@ describe('certificate report', () => {
     assert.match(mismatch, /\*\*Does not match\*\* the first certificate in `http_server\.certificate`/);
     assert.match(mismatch, /`key-mismatch`/);
     const chain = section(report, '/http_server/certificate');
-    const leaf = new X509Certificate(readFileSync(pki('server.pem')));
+    const leaf = new X509Certificate(pkiText('server.pem'));
     assert.ok(chain.includes(leaf.fingerprint256) && chain.includes(leaf.fingerprint));
     assert.match(chain, /Certificate 2 of 2 — CA/);
   });
@@ -108,7 +100,7 @@ describe('certificate report', () => {
 
   test('no secret and no key material in the report', async () => {
     const report = certificateReport(await check({ ...CONFIG, proxy: { host: 'p', user: 'u', password: 'hunter2-secret' } }), 'etc/config.json');
-    const keyBodies = readFileSync(pki('other-key.pem'), 'utf8').split('\n').filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l));
+    const keyBodies = base64Lines('other-key.pem');
     for (const secret of [PASSPHRASE, AES, GUID, 'hunter2-secret', 'PRIVATE KEY', ...keyBodies]) assert.ok(!report.includes(secret), secret.slice(0, 12));
   });
 

@@ -1,37 +1,35 @@
 // Reusing file verdicts between keystrokes (a port that knows when files change, as the language server's
 // does with watchers): the findings must be exactly those of a fresh check, on the new text's positions.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, describe, test } from 'node:test';
-import { nodeFileSystem } from '../../server/src/node/fileSystem';
+import { describe, test } from 'node:test';
 import { WatchedStats } from '../../server/src/node/watchedStats';
 import { createEmsService } from '../../server/src/service';
 import type { FileSystemPort } from '../../server/src/service/ports';
-import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
-import { BASE } from '../helpers/service';
+import { NOW, PASSPHRASE } from '../helpers/pki';
+import { BASE, MEMORY_CONFIG, MEMORY_HOME, memoryPki, memoryService, settingsWith } from '../helpers/service';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'ems-reuse-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
-const settings = { emsVersion: '5.5.0', homeDirectory: dir, expiryWarningDays: 30, severity: {} };
-const configPath = path.join(dir, 'etc', 'config.json');
-const cert = path.join(dir, 'client.pem');
-copyFileSync(path.join(PKI_DIR, 'server.pem'), cert);
+// The files in memory, WatchedStats over them as the language server puts it over the Node port; a file
+// replaced (put) gets a new mtime, as a copy on disk would.
+const dir = MEMORY_HOME;
+const settings = settingsWith({ homeDirectory: dir });
+const configPath = MEMORY_CONFIG;
+const cert = path.posix.join(dir, 'client.pem');
+const { fs: memory, put } = memoryService({ files: { [cert]: 'server.pem', [memoryPki('server-key-encrypted.pem')]: 'server-key-encrypted.pem' } });
 
 const text = (resource: string, passphrase: string) => JSON.stringify({
   ...BASE, resource,
-  certificates: { cert_chain: 'ca-lst.pem', client_cert: cert, key_file: path.join(PKI_DIR, 'server-key-encrypted.pem'), key_passphrase: passphrase },
+  certificates: { cert_chain: 'ca-lst.pem', client_cert: cert, key_file: memoryPki('server-key-encrypted.pem'), key_passphrase: passphrase },
 }, null, 2);
 
 async function fresh(t: string) {
-  return (await createEmsService({ fs: nodeFileSystem, now: () => NOW }).check({ text: t, path: configPath, settings })).findings;
+  return (await createEmsService({ fs: memory, now: () => NOW }).check({ text: t, path: configPath, settings })).findings;
 }
 
 describe('file verdicts reused between checks', () => {
   test('an edit elsewhere: the same findings as a fresh check, at the new positions, with fixes that fit', async () => {
-    copyFileSync(path.join(PKI_DIR, 'ca-list.pem'), path.join(dir, 'ca-list.pem'));
-    const service = createEmsService({ fs: new WatchedStats(nodeFileSystem), now: () => NOW });
+    put({ [path.posix.join(dir, 'ca-list.pem')]: 'ca-list.pem' });
+    const service = createEmsService({ fs: new WatchedStats(memory), now: () => NOW });
     const first = text('/Thingworx/WS', PASSPHRASE);
     await service.check({ text: first, path: configPath, settings });
     const second = text('/Thingworx/WS\n\n\n', PASSPHRASE).replace('"resource"', '\n\n  "resource"');
@@ -41,14 +39,14 @@ describe('file verdicts reused between checks', () => {
   });
 
   test('a changed passphrase is judged again', async () => {
-    const service = createEmsService({ fs: new WatchedStats(nodeFileSystem), now: () => NOW });
+    const service = createEmsService({ fs: new WatchedStats(memory), now: () => NOW });
     await service.check({ text: text('/a', PASSPHRASE), path: configPath, settings });
     const wrong = (await service.check({ text: text('/a', 'not-it'), path: configPath, settings })).findings;
     assert.ok(wrong.some((f) => f.code === 'key-passphrase-wrong'));
   });
 
   test('a file reported changed is read again; one that is not stays as it was', async () => {
-    const stats = new WatchedStats(nodeFileSystem);
+    const stats = new WatchedStats(memory);
     let reads = 0;
     const counting: FileSystemPort = { platform: stats.platform, stat: (p) => stats.stat(p), readDirectory: (p) => stats.readDirectory(p), generation: () => stats.generation(), readFile: (p, m) => { reads++; return stats.readFile(p, m); } };
     const service = createEmsService({ fs: counting, now: () => NOW });
@@ -57,10 +55,10 @@ describe('file verdicts reused between checks', () => {
     const readsBefore = reads;
     await service.check({ text: t.replace('/a', '/b'), path: configPath, settings });
     assert.equal(reads, readsBefore, 'nothing read again');
-    copyFileSync(path.join(PKI_DIR, 'expired.pem'), cert);
+    put({ [cert]: 'expired.pem' });
     stats.forget();
     const after = (await service.check({ text: t, path: configPath, settings })).findings;
     assert.ok(after.some((f) => f.code === 'cert-expired'));
-    copyFileSync(path.join(PKI_DIR, 'server.pem'), cert);
+    put({ [cert]: 'server.pem' });
   });
 });

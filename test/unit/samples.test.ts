@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Finding, Settings } from '../../server/src/service/types';
-import { check as checkWith, REPO_ROOT } from '../helpers/service';
+import { REPO_ROOT } from '../helpers/repo';
+import { check as checkWith } from '../helpers/service';
 
 // The samples name files that exist on no machine (the README says so): their file findings are tested
 // with real files elsewhere, so here file-not-found is off.

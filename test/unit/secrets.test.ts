@@ -14,11 +14,11 @@ import { after, describe, test } from 'node:test';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
 import { hover } from '../../server/src/service/features/hover';
-import { RawServer } from '../fuzz/rawLsp';
+import { RawServer } from '../helpers/rawLsp';
 import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
-import { REPO_ROOT } from '../helpers/service';
+import { CLI } from '../helpers/repo';
+import { settingsWith } from '../helpers/service';
 
-const CLI = path.join(REPO_ROOT, 'server', 'out', 'cli.js');
 const work = mkdtempSync(path.join(tmpdir(), 'ems-secrets-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -199,7 +199,7 @@ test('the configs hold every secret, and the checks reach the keys', async () =>
   const codes = new Set<string>();
   for (const [name, text] of Object.entries(CONFIGS)) {
     for (const emsVersion of VERSIONS) {
-      const result = await service.check({ text, path: path.join(homes[name]!, 'etc', 'config.json'), settings: { emsVersion, homeDirectory: '', expiryWarningDays: 30, severity: {} } });
+      const result = await service.check({ text, path: path.join(homes[name]!, 'etc', 'config.json'), settings: settingsWith({ emsVersion }) });
       for (const f of result.findings) codes.add(f.code);
     }
   }
@@ -216,7 +216,7 @@ describe('secrets stay out of everything the service renders', () => {
     test(`${name}: every finding (message and data), every file fact, every hover at every position`, async () => {
       const report = new LeakReport();
       for (const emsVersion of VERSIONS) {
-        const result = await service.check({ text, path: path.join(homes[name]!, 'etc', 'config.json'), settings: { emsVersion, homeDirectory: '', expiryWarningDays: 30, severity: {} } });
+        const result = await service.check({ text, path: path.join(homes[name]!, 'etc', 'config.json'), settings: settingsWith({ emsVersion }) });
         for (const finding of result.findings) {
           report.check(finding.message, `the message of ${finding.code} at ${finding.pointer}`);
           report.check(JSON.stringify(finding.data ?? {}), `the data of ${finding.code} at ${finding.pointer}`);

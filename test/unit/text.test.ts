@@ -6,10 +6,9 @@ import * as path from 'node:path';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
 import { createEmsService } from '../../server/src/service';
 import { article, capitalize, clip, isoDate, quote, relativeDays, wholeDays } from '../../server/src/util/text';
-import { NOW, PKI_DIR } from '../helpers/pki';
-import { config } from '../helpers/service';
+import { DAY, NOW, PKI_DIR } from '../helpers/pki';
+import { config, SETTINGS } from '../helpers/service';
 
-const DAY = 86_400_000;
 const at = (days: number) => new Date(NOW.getTime() + days * DAY);
 
 describe('util/text', () => {
@@ -56,7 +55,7 @@ describe('the status item, hovers and diagnostics count days alike', () => {
     const now = new Date(NOW.getTime() + DAY / 2);
     const service = createEmsService({ fs: nodeFileSystem, now: () => now });
     const text = config({ certificates: { cert_chain: path.join(PKI_DIR, 'expiring-soon.pem') } });
-    const result = await service.check({ text, settings: { emsVersion: '5.5.0', homeDirectory: '', expiryWarningDays: 30, severity: {} } });
+    const result = await service.check({ text, settings: SETTINGS });
     const soon = result.findings.find((f) => f.code === 'cert-expiring-soon');
     assert.ok(soon, 'expiring-soon.pem is expiring soon');
     assert.match(soon.message, / expires on 2026-06-15 \(in 13 days\)\.$/);

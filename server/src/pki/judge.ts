@@ -181,12 +181,19 @@ export function openKeyFinding(parsed: ParsedPki, result: OpenKeyResult, label: 
       return { code: 'key-passphrase-wrong', message: `The configured passphrase does not open the private key in ${label}.` };
     case 'unrecognized':
       return { code: 'unrecognized-content', message: `${label} cannot be read as PKCS#12.` };
+    case 'too-costly': {
+      const { what, asked, bound } = result.refusal!;
+      return { code: 'key-not-tried', data: { asked, bound },
+        message: `The private key in ${label} was not tried: ${what} asks for ${count(asked)}, more than any real tool uses (this checker's bound is ${count(bound)}); the passphrase and the key's match with its certificate are not checked. Re-encrypt it with ordinary settings, e.g. openssl pkcs8 -topk8 -v2 aes-256-cbc (2,048 iterations).` };
+    }
     case 'no-key':
       return parsed.encoding === 'pkcs12'
         ? { code: 'wrong-content-kind', message: `${label} is a PKCS#12 bundle without a private key.`, data: { expected: 'private-key' } }
         : undefined;
   }
 }
+
+const count = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'more than 2^53');
 
 /** key-mismatch when the key does not belong to the certificate at certIndex (the leaf by default). */
 export function keyMismatchFinding(

@@ -3,6 +3,7 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
 import { firstValueLength, looksLikePkcs12 } from './asn1';
 import { CertificateMemo } from './certificate';
+import { kdfRefusal } from './kdf';
 import { asText, hasPemBlock, pemBlocks, type PemBlock } from './decode';
 import { contentsOf, KeyHandle, PkiHandle, publicKeyOf, type KeySource } from './handles';
 import { isEncryptedPkcs8, readDerKey, readPemKey, unlockKey } from './key';
@@ -130,6 +131,9 @@ export function openKey(parsed: ParsedPki, passphrase: string | undefined): Open
   if (!info || !source) return { ok: false, reason: 'no-key' };
   if (source.kind === 'open') return opened(parsed, info, source.publicKey);
   if (!passphrase) return { ok: false, reason: 'encrypted-no-passphrase' };
+  // Read what the derivation costs before paying for it (a traditional PEM key derives with one MD5 round).
+  const refusal = source.kind === 'der' ? kdfRefusal(source.der, false) : undefined;
+  if (refusal) return { ok: false, reason: 'too-costly', refusal };
   const unlocked = unlockKey(source, passphrase, info);
   return unlocked ? opened(parsed, unlocked.info, unlocked.publicKey) : { ok: false, reason: 'passphrase-wrong' };
 }
@@ -140,6 +144,8 @@ function opened(parsed: ParsedPki, key: KeyInfo, publicKey: KeyObject): OpenKeyR
 }
 
 function openPkcs12File(parsed: ParsedPki, der: Buffer, passphrase: string | undefined, memo: CertificateMemo): OpenKeyResult {
+  const refusal = kdfRefusal(der, true);
+  if (refusal) return { ok: false, reason: 'too-costly', refusal };
   // Many PKCS#12 files use an empty password; with none configured, that is the one to try.
   const result = openPkcs12(der, passphrase ?? '', memo);
   if (!result.ok && result.reason === 'passphrase-wrong' && !passphrase) return { ok: false, reason: 'encrypted-no-passphrase' };

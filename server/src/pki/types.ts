@@ -89,7 +89,14 @@ export interface ParsedPki {
   readonly handle: PkiHandle;
 }
 
-export type OpenKeyFailure = 'no-key' | 'encrypted-no-passphrase' | 'passphrase-wrong' | 'unrecognized';
+export type OpenKeyFailure = 'no-key' | 'encrypted-no-passphrase' | 'passphrase-wrong' | 'unrecognized' | 'too-costly';
+
+/** Why a key was not tried: its key derivation asks for more work than the bound (pki/kdf.ts). */
+export interface KdfRefusal {
+  readonly what: string;
+  readonly asked: number;
+  readonly bound: number;
+}
 
 export type OpenKeyResult =
   | {
@@ -99,4 +106,4 @@ export type OpenKeyResult =
       /** The file's contents with the key unlocked; for PKCS#12, also its certificates (the key's own first). */
       readonly contents: ParsedPki;
     }
-  | { readonly ok: false; readonly reason: OpenKeyFailure };
+  | { readonly ok: false; readonly reason: OpenKeyFailure; readonly refusal?: KdfRefusal };

@@ -3,7 +3,7 @@
 // tests send (bad framing, invalid JSON, wrong params), and the secrets test wants every byte it wrote.
 import * as assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { SERVER } from '../helpers/lsp';
+import { SERVER } from './lsp';
 
 // JSON-RPC error codes (JSON-RPC 2.0 and LSP).
 export const PARSE_ERROR = -32700;

@@ -1,6 +1,7 @@
-// A FileSystemPort over a Map, so that thousands of fuzz cases never touch the disk. Entries can misbehave
-// the ways a real disk does: fail to stat or read with any FsError kind (or a plain Error), be replaced
-// between stat and read (other bytes, another size), or grow past the bound while read.
+// A FileSystemPort over a Map, so that unit tests (through memoryService in ./service.ts) and thousands of
+// fuzz cases never touch the disk. Entries can misbehave the ways a real disk does: fail to stat or read with
+// any FsError kind (or a plain Error), be replaced between stat and read (other bytes, another size), or grow
+// past the bound while read. POSIX paths only, and no realpath: a symbolic link is for the Node port's tests.
 import * as path from 'node:path';
 import { type FileStat, FsError, type FsErrorKind, type FileSystemPort } from '../../server/src/service/ports';
 
@@ -50,7 +51,8 @@ export class MemoryFileSystem implements FileSystemPort {
   }
 
   async readDirectory(folder: string): Promise<string[]> {
-    const wanted = path.posix.normalize(folder);
+    // As readdir does, a folder named with a trailing separator is the folder.
+    const wanted = path.posix.normalize(folder).replace(/(?<=.)\/+$/, '');
     const names = new Set<string>();
     for (const key of this.entries.keys()) {
       if (path.posix.dirname(key) === wanted && key !== wanted) names.add(path.posix.basename(key));

@@ -1,0 +1,88 @@
+// What unlocking a key will cost, read from its ASN.1 before anything is derived. A file can ask for 2^31
+// PBKDF2 or PKCS#12 iterations, or a huge scrypt N·r·p, and a check that paid for that would hang (the
+// language server deaf for an hour). Real tools stay far below the bounds: OpenSSL's default is 2,048
+// iterations (PKCS#8 and PKCS#12), Java's keytool 10,000, OWASP's PBKDF2-SHA256 advice 600,000; scrypt's
+// default in `openssl pkcs8 -scrypt` is N = 16384, r = 8, p = 1.
+import forge from 'node-forge';
+import { readDer } from './asn1';
+import type { KdfRefusal } from './types';
+
+type Asn1 = forge.asn1.Asn1;
+
+/** PBKDF2 and the PBES1 / PKCS#12 PBE schemes (OpenSSL derives them natively). */
+export const MAX_ITERATIONS = 1_000_000;
+/** PKCS#12 is derived in JavaScript (node-forge), about 3 s per million iterations here. */
+export const MAX_PKCS12_ITERATIONS = 200_000;
+/** scrypt N·r·p: 8× OpenSSL's default; memory is 128·N·r bytes. */
+export const MAX_SCRYPT_WORK = 16384 * 8 * 8;
+
+
+const PBKDF2 = '1.2.840.113549.1.5.12';
+const SCRYPT = '1.3.6.1.4.1.11591.4.11';
+/** PKCS#5 PBES1 (pbeWithMD5AndDES-CBC …) and PKCS#12 PBE (pbeWithSHAAnd3-KeyTripleDES-CBC …): params { salt, iterations }. */
+const SALT_AND_ITERATIONS = /^1\.2\.840\.113549\.1\.(5\.(1|3|4|6|10|11)|12\.1\.\d)$/;
+
+/** Nested DER inside OCTET STRINGs (PKCS#12 safe contents) is read this deep, and this many nodes in all. */
+const MAX_NESTING = 4;
+const MAX_NODES = 20_000;
+
+/** The first key-derivation step in these bytes that asks for more than its bound; undefined when none does. */
+export function kdfRefusal(der: Uint8Array, pkcs12: boolean): KdfRefusal | undefined {
+  const root = readDer(der);
+  if (!root) return undefined;
+  const budget = { nodes: MAX_NODES };
+  if (pkcs12) {
+    const mac = children(root)[2];
+    const iterations = integer(children(mac)[2]);
+    if (iterations !== undefined && iterations > MAX_PKCS12_ITERATIONS) return { what: 'the PKCS#12 MAC', asked: iterations, bound: MAX_PKCS12_ITERATIONS };
+  }
+  return walk(root, pkcs12, 0, budget);
+}
+
+function walk(node: Asn1, pkcs12: boolean, nesting: number, budget: { nodes: number }): KdfRefusal | undefined {
+  // A key file is a few hundred values; one that hides its parameters past this is not inspected, so not tried.
+  if (--budget.nodes < 0) return { what: 'the file\'s structure (ASN.1 values)', asked: MAX_NODES + 1, bound: MAX_NODES };
+  const parts = children(node);
+  const refusal = algorithm(parts, pkcs12);
+  if (refusal) return refusal;
+  for (const child of parts) {
+    const found = walk(child, pkcs12, nesting, budget);
+    if (found) return found;
+  }
+  // PKCS#12 keeps its safe contents as DER inside OCTET STRINGs.
+  if (nesting < MAX_NESTING && typeof node.value === 'string' && node.type === forge.asn1.Type.OCTETSTRING && node.value.charCodeAt(0) === 0x30) {
+    const inner = readDer(Buffer.from(node.value, 'binary'));
+    if (inner) return walk(inner, pkcs12, nesting + 1, budget);
+  }
+  return undefined;
+}
+
+/** An AlgorithmIdentifier { OID, params } of a key-derivation step, judged by its parameters. */
+function algorithm([id, params]: Asn1[], pkcs12: boolean): KdfRefusal | undefined {
+  const oid = id?.type === forge.asn1.Type.OID && typeof id.value === 'string' ? forge.asn1.derToOid(id.value) : undefined;
+  if (!oid) return undefined;
+  const values = children(params);
+  if (oid === PBKDF2 || SALT_AND_ITERATIONS.test(oid)) {
+    const iterations = integer(values[1]);
+    const bound = pkcs12 ? MAX_PKCS12_ITERATIONS : MAX_ITERATIONS;
+    if (iterations !== undefined && iterations > bound) return { what: oid === PBKDF2 ? 'PBKDF2' : 'the password-based encryption', asked: iterations, bound };
+  } else if (oid === SCRYPT) {
+    const [n, r, p] = [integer(values[1]), integer(values[2]), integer(values[3])];
+    if (n !== undefined && r !== undefined && p !== undefined && n * r * p > MAX_SCRYPT_WORK) return { what: 'scrypt (N·r·p)', asked: n * r * p, bound: MAX_SCRYPT_WORK };
+  }
+  return undefined;
+}
+
+function children(node: Asn1 | undefined): Asn1[] {
+  return node && Array.isArray(node.value) ? node.value : [];
+}
+
+/** A non-negative INTEGER's value (at most 2^53); Infinity for a larger one: it is over every bound. */
+function integer(node: Asn1 | undefined): number | undefined {
+  if (node?.type !== forge.asn1.Type.INTEGER || typeof node.value !== 'string') return undefined;
+  const bytes = node.value;
+  if (bytes.length > 7) return bytes.charCodeAt(0) & 0x80 ? undefined : Infinity;
+  let value = 0;
+  for (let i = 0; i < bytes.length; i++) value = value * 256 + bytes.charCodeAt(i);
+  return bytes.length && bytes.charCodeAt(0) & 0x80 ? undefined : value;
+}

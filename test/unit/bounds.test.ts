@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { MAX_KEPT_NAMES } from '../../server/src/pki/certificate';
+import { MAX_CHAIN_TO_ORDER } from '../../server/src/pki/judge';
 import forge from 'node-forge';
-import { parsePki } from '../../server/src/pki';
-import { PASSPHRASE, PKI_DIR } from '../helpers/pki';
+import { judge, parsePki } from '../../server/src/pki';
+import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
 import { BASE, check, config, hoverOn, memoryService } from '../helpers/service';
 
 /** A self-signed EC certificate with these subjectAltNames, made by the openssl command (throw-away key). */
@@ -100,5 +101,15 @@ describe('bounded work and own keys', () => {
     const finding = findings.find((f) => f.code === 'key-not-tried');
     assert.ok(finding, JSON.stringify(findings.map((f) => f.code)));
     assert.match(finding.message, /the PKCS#12 MAC asks for 2,147,483,647.*bound is 200,000/);
+  });
+
+  test('an identity chain longer than any real one is judged pair by pair but not put in order', () => {
+    const chain = readFileSync(path.join(PKI_DIR, 'server-chain-reversed.pem'), 'utf8');
+    const long = parsePki(Buffer.from(chain.repeat(MAX_CHAIN_TO_ORDER)));
+    assert.equal(long.certificates.length, 2 * MAX_CHAIN_TO_ORDER);
+    const [finding] = judge(long, 'identity-chain', { label: 'long.pem', now: NOW, expiryWarningDays: 30 }).filter((f) => f.code === 'chain-order');
+    assert.match(finding!.message, /holds 20 certificates, more than any real chain.*no order is worked out/);
+    const short = judge(parsePki(Buffer.from(chain)), 'identity-chain', { label: 'short.pem', now: NOW, expiryWarningDays: 30 }).find((f) => f.code === 'chain-order');
+    assert.match(short!.message, /would be right/);
   });
 });

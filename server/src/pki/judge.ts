@@ -129,15 +129,21 @@ function chainOrder(certificates: readonly X509Certificate[], memo: CertificateM
   return undefined;
 }
 
+/** Longer than any real chain; a file with more certificates is not put in order (that tries every pair). */
+export const MAX_CHAIN_TO_ORDER = 10;
+
 function chain(parsed: ParsedPki, label: string): PkiFinding[] {
   const { certificates, memo } = contentsOf(parsed.handle);
   const broken = certificates.findIndex((certificate, i) => i + 1 < certificates.length && !memo.isIssuedBy(certificate, certificates[i + 1]!));
   if (broken < 0) return [];
   const info = parsed.certificates;
-  const order = chainOrder(certificates, memo);
+  // Ordering tries every pair: only for chains of a real length (a leaf, a few intermediates, a root).
+  const orderable = certificates.length <= MAX_CHAIN_TO_ORDER;
+  const order = orderable ? chainOrder(certificates, memo) : undefined;
   const hint = order
     ? ` The order ${order.map((i) => nameOf(info[i]!)).join(', ')} would be right.`
-    : ' They do not form one chain.';
+    : orderable ? ' They do not form one chain.'
+      : ` The file holds ${certificates.length} certificates, more than any real chain (at most ${MAX_CHAIN_TO_ORDER} are put in order here); no order is worked out.`;
   return [{
     code: 'chain-order',
     certIndex: broken,

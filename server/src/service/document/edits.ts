@@ -2,6 +2,7 @@
 import type { Node } from 'jsonc-parser';
 import type { Edit, Fix } from '../types';
 import type { FindingSink } from './findings';
+import type { TextIndex } from './model';
 
 /** Replaces a value (or key) node's text. */
 export function replaceFix(sink: FindingSink, node: Node, newText: string, title: string, preferred = false): Fix {
@@ -21,8 +22,8 @@ export function removeProperty(sink: FindingSink, object: Node, property: Node, 
   const next = siblings[index + 1];
   if (next) {
     end = next.offset;
-    const ownLine = lineStartBefore(text, start);
-    const nextLine = lineStartBefore(text, next.offset);
+    const ownLine = lineStart(sink.model, start);
+    const nextLine = lineStart(sink.model, next.offset);
     // One property per line: remove whole lines, so the next property keeps its indentation.
     if (nextLine > start && /^[ \t]*$/.test(text.slice(ownLine, start))) {
       start = ownLine;
@@ -35,7 +36,7 @@ export function removeProperty(sink: FindingSink, object: Node, property: Node, 
   return { range: sink.range({ offset: start, length: end - start }), newText: '' };
 }
 
-function lineStartBefore(text: string, offset: number): number {
-  const i = text.lastIndexOf('\n', offset - 1);
-  return i < 0 ? 0 : i + 1;
+/** Where the line holding `offset` starts, from the model's line index (a search back would be quadratic on a one-line file). */
+function lineStart(model: TextIndex, offset: number): number {
+  return model.offsetAt({ line: model.positionAt(offset).line, character: 0 });
 }

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { MAX_KEPT_NAMES } from '../../server/src/pki/certificate';
-import { MAX_CHAIN_TO_ORDER } from '../../server/src/pki/judge';
+import { MAX_PEM_BLOCKS } from '../../server/src/pki/decode';
+import { MAX_BLOCK_FINDINGS, MAX_CHAIN_TO_ORDER } from '../../server/src/pki/judge';
 import forge from 'node-forge';
 import { judge, parsePki } from '../../server/src/pki';
 import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
@@ -112,4 +113,17 @@ describe('bounded work and own keys', () => {
     const short = judge(parsePki(Buffer.from(chain)), 'identity-chain', { label: 'short.pem', now: NOW, expiryWarningDays: 30 }).find((f) => f.code === 'chain-order');
     assert.match(short!.message, /would be right/);
   });
+
+  for (const [what, block] of [['unterminated', '-----BEGIN CERTIFICATE-----\n'], ['tiny', '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n']] as const) {
+    test(`1 MB of ${what} PEM blocks: the first ${MAX_PEM_BLOCKS} read, ${MAX_BLOCK_FINDINGS} findings and one that counts the rest`, () => {
+      const text = block.repeat(Math.floor(1_000_000 / block.length));
+      const parsed = parsePki(Buffer.from(text));
+      assert.equal(parsed.problems.length, MAX_PEM_BLOCKS + 1);
+      assert.equal(parsed.problems[1]!.line, 1 + block.split('\n').length - 1, 'lines counted as the scan moves on');
+      const findings = judge(parsed, 'ca-list', { label: 'junk.pem', now: NOW, expiryWarningDays: 30 });
+      assert.equal(findings.length, MAX_BLOCK_FINDINGS + 1);
+      assert.match(findings.at(-1)!.message, new RegExp(`and ${(MAX_PEM_BLOCKS + 1 - MAX_BLOCK_FINDINGS).toLocaleString('en-US')} more PEM blocks`));
+      assert.match(parsed.problems.at(-1)!.reason, /more than 2,000 PEM blocks/);
+    });
+  }
 });

@@ -47,24 +47,37 @@ function decodeBody(body: string): { headers: Record<string, string>; der?: Buff
   return { headers, der: base64 !== '' && isBase64(base64) ? Buffer.from(base64, 'base64') : undefined };
 }
 
-export function pemBlocks(text: string): PemBlock[] {
+/** Far more than any bundle (Debian's CA list has about 150); a file with more is not read past this. */
+export const MAX_PEM_BLOCKS = 2000;
+
+/**
+ * The file's PEM blocks, at most MAX_PEM_BLOCKS (`truncated` when there were more). Linear in the text:
+ * lines are counted as the scan moves on, and an END line is looked for only up to the next BEGIN.
+ */
+export function pemBlocks(text: string): { blocks: PemBlock[]; truncated: boolean } {
   const blocks: PemBlock[] = [];
   const begin = new RegExp(BEGIN);
+  let line = 1;
+  let counted = 0;
   for (let match = begin.exec(text); match; match = begin.exec(text)) {
+    if (blocks.length === MAX_PEM_BLOCKS) return { blocks, truncated: true };
+    for (let i = text.indexOf('\n', counted); i >= 0 && i < match.index; i = text.indexOf('\n', i + 1)) line++;
+    counted = match.index;
     const label = match[1]!;
     const bodyStart = match.index + match[0].length;
-    const line = text.slice(0, match.index).split('\n').length;
     const endMarker = `-----END ${label}-----`;
-    const end = text.indexOf(endMarker, bodyStart);
     const nextBegin = text.indexOf('-----BEGIN ', bodyStart);
+    const limit = nextBegin < 0 ? text.length : nextBegin;
+    const found = text.slice(bodyStart, limit).indexOf(endMarker);
     const index = blocks.length + 1;
-    if (end < 0 || (nextBegin >= 0 && nextBegin < end)) {
-      blocks.push({ index, label, line, text: text.slice(match.index, nextBegin < 0 ? undefined : nextBegin), headers: {}, complete: false });
+    if (found < 0) {
+      blocks.push({ index, label, line, text: text.slice(match.index, limit), headers: {}, complete: false });
       continue;
     }
+    const end = bodyStart + found;
     begin.lastIndex = end + endMarker.length;
     const { headers, der } = decodeBody(text.slice(bodyStart, end));
     blocks.push({ index, label, line, text: text.slice(match.index, begin.lastIndex), headers, der, complete: true });
   }
-  return blocks;
+  return { blocks, truncated: false };
 }

@@ -28,12 +28,20 @@ function certificateData(certificate: CertInfo): Record<string, unknown> {
   return { subject: certificate.subject, sha256: certificate.sha256 };
 }
 
+/** Findings about unreadable blocks per file; the rest are counted in one more. */
+export const MAX_BLOCK_FINDINGS = 20;
+
 function unrecognized(parsed: ParsedPki, label: string): PkiFinding[] {
-  const findings: PkiFinding[] = parsed.problems.map((problem) => ({
+  const findings: PkiFinding[] = parsed.problems.slice(0, MAX_BLOCK_FINDINGS).map((problem) => ({
     code: 'unrecognized-content',
     message: `${label}: PEM block ${problem.block} (${problem.label}, line ${problem.line}) ${problem.reason}.`,
     data: { ...problem },
   }));
+  const more = parsed.problems.length - MAX_BLOCK_FINDINGS;
+  if (more > 0) {
+    findings.push({ code: 'unrecognized-content', data: { more },
+      message: `${label}: … and ${more.toLocaleString('en-US')} more PEM blocks that cannot be read (not listed one by one).` });
+  }
   if (parsed.encoding === 'unknown') {
     const why = {
       empty: 'holds only blank space',

@@ -4,7 +4,7 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import { firstValueLength, looksLikePkcs12 } from './asn1';
 import { CertificateMemo } from './certificate';
 import { kdfRefusal } from './kdf';
-import { asText, hasPemBlock, pemBlocks, type PemBlock } from './decode';
+import { asText, hasPemBlock, MAX_PEM_BLOCKS, pemBlocks, type PemBlock } from './decode';
 import { contentsOf, KeyHandle, PkiHandle, publicKeyOf, type KeySource } from './handles';
 import { isEncryptedPkcs8, readDerKey, readPemKey, unlockKey } from './key';
 import { openPkcs12 } from './pkcs12';
@@ -81,7 +81,8 @@ function pemKey(block: PemBlock, der: Buffer, into: Collector): void {
 
 function parsePem(text: string, memo: CertificateMemo): ParsedPki {
   const into = new Collector(memo);
-  for (const block of pemBlocks(text)) {
+  const { blocks, truncated } = pemBlocks(text);
+  for (const block of blocks) {
     const isCertificate = CERTIFICATE_LABELS.has(block.label);
     const isKey = block.label.endsWith('PRIVATE KEY');
     if (!block.complete) into.problems.push(problem(block, `has no "-----END ${block.label}-----" line (the file looks cut short)`));
@@ -89,6 +90,10 @@ function parsePem(text: string, memo: CertificateMemo): ParsedPki {
     else if (!block.der) into.problems.push(problem(block, 'is not valid Base64'));
     else if (isCertificate) pemCertificate(block, block.der, into);
     else pemKey(block, block.der, into);
+  }
+  if (truncated) {
+    into.problems.push({ block: MAX_PEM_BLOCKS + 1, label: 'more blocks', line: blocks.at(-1)!.line,
+      reason: `follows: the file has more than ${MAX_PEM_BLOCKS.toLocaleString('en-US')} PEM blocks, far more than any certificate bundle; the rest are not read` });
   }
   return into.result('pem');
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { MAX_KEPT_NAMES } from '../../server/src/pki/certificate';
 import { MAX_PEM_BLOCKS } from '../../server/src/pki/decode';
+import { MAX_SIMILAR_SEARCHES } from '../../server/src/service/checks/inputs';
 import { MAX_BLOCK_FINDINGS, MAX_CHAIN_TO_ORDER } from '../../server/src/pki/judge';
 import forge from 'node-forge';
 import { judge, parsePki } from '../../server/src/pki';
@@ -126,4 +127,16 @@ describe('bounded work and own keys', () => {
       assert.match(parsed.problems.at(-1)!.reason, /more than 2,000 PEM blocks/);
     });
   }
+
+  test('many missing files in one folder: the folder is listed once, the first ones get "similar files", the rest the plain finding', async () => {
+    const memory = memoryService({ files: { '/certs/ca-list.pem': 'ca-list.pem' } });
+    let listings = 0;
+    const list = memory.fs.readDirectory.bind(memory.fs);
+    memory.fs.readDirectory = (folder) => { listings++; return list(folder); };
+    const chain = Array.from({ length: MAX_SIMILAR_SEARCHES + 10 }, (_, i) => `/certs/ca-lst${i}.pem`);
+    const findings = (await memory.check(config({ certificates: { cert_chain: chain } }))).findings.filter((f) => f.code === 'file-not-found');
+    assert.equal(findings.length, chain.length);
+    assert.equal(listings, 1);
+    assert.equal(findings.filter((f) => f.message.includes('Similar files there: ca-list.pem')).length, MAX_SIMILAR_SEARCHES);
+  });
 });

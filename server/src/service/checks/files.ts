@@ -167,8 +167,7 @@ async function fileError(visit: Visit, reference: FileReference, error: unknown,
   switch (kind) {
     case 'not-found': {
       reference.status = 'not-found';
-      context.inputs.folders.add(path.dirname(file));
-      const similar = await similarFiles(file, context.fs);
+      const similar = await similarFiles(file, context);
       const fixes: Fix[] = similar.map((name, i) => {
         const replacement = replaceBasename(reference.value.trim(), name);
         return { ...replaceFix(sink, visit.node, JSON.stringify(replacement), `Change to "${replacement}"`), ...(i === 0 ? { preferred: true } : {}) };
@@ -250,10 +249,18 @@ function isForeignPath(value: string, platform: FileSystemPort['platform']): boo
   return platform === 'posix' ? windows : value.startsWith('/');
 }
 
+/** Names compared with a missing one, at most: a folder such as /etc/ssl/certs holds hundreds. */
+const MAX_CANDIDATES = 1000;
+/** Longer names are no certificate file anyone typed: not compared (the distance costs their product). */
+const MAX_NAME_LENGTH = 128;
+
 /** Up to three certificate or key files beside the missing one whose names are closest to it. */
-async function similarFiles(file: string, fs: FileSystemPort): Promise<string[]> {
+async function similarFiles(file: string, context: FilesContext): Promise<string[]> {
   const wanted = path.basename(file).toLowerCase();
-  const names = (await fs.readDirectory(path.dirname(file))).filter((name) => PKI_EXTENSIONS.has(path.extname(name).toLowerCase()));
+  if (wanted.length > MAX_NAME_LENGTH || !context.inputs.mayLookForSimilar()) return [];
+  const names = (await context.inputs.listFolder(context.fs, path.dirname(file)))
+    .filter((name) => name.length <= MAX_NAME_LENGTH && PKI_EXTENSIONS.has(path.extname(name).toLowerCase()))
+    .slice(0, MAX_CANDIDATES);
   return names
     .map((name) => ({ name, distance: editDistance(wanted, name.toLowerCase()) }))
     .filter(({ distance }) => distance <= Math.max(3, Math.floor(wanted.length / 2)))

@@ -5,6 +5,7 @@
 import type { Node } from 'jsonc-parser';
 import { secretHash } from '../cache/pki';
 import { findProperty, type PropertyNodes } from '../document/model';
+import type { FileSystemPort } from '../ports';
 import type { Visit } from './shape';
 
 /** One read of the document: the value at a file setting, or a key beside it (ignoring case, as the EMS). */
@@ -30,10 +31,14 @@ export interface FileDependencies {
   nextChange?: Date;
 }
 
+/** A config names a handful of files; 5,000 missing ones are hostile, and each search costs a folder's names. */
+export const MAX_SIMILAR_SEARCHES = 50;
+
 export class FileInputs {
   private readonly reads: Read[] = [];
   readonly files = new Set<string>();
   readonly folders = new Set<string>();
+  private readonly listings = new Map<string, Promise<string[]>>();
   private nextChange: number | undefined;
 
   constructor(targets: ReadonlyMap<string, Visit>) {
@@ -50,6 +55,22 @@ export class FileInputs {
     const found = siblingOf(visit.node, key);
     this.record({ target: visit.pointer, sibling: key, secret }, describe(found, secret));
     return found;
+  }
+
+  /** Missing files a check looks for similar names for; more get the finding without the hint. */
+  private similarSearches = 0;
+
+  /** Whether this check may still look for files similar to a missing one (at most MAX_SIMILAR_SEARCHES). */
+  mayLookForSimilar(): boolean {
+    return this.similarSearches++ < MAX_SIMILAR_SEARCHES;
+  }
+
+  /** The names in a folder, listed once per check however many missing files point into it. */
+  listFolder(fs: FileSystemPort, folder: string): Promise<string[]> {
+    this.folders.add(folder);
+    let names = this.listings.get(folder);
+    if (!names) this.listings.set(folder, (names = fs.readDirectory(folder)));
+    return names;
   }
 
   /** A verdict that holds until `at` (exclusive). */

@@ -73,6 +73,7 @@ export type { FileReference } from './checks/files';
 export type { FileDependencies } from './checks/inputs';
 export { ALL_CODES, CODES, type Code, isCode, isLevel, type Level, type Severity } from './codes';
 export { decodeConfig } from './document/decode';
+export { MAX_DEPTH, nestsTooDeep } from './document/model';
 export { isSecretKey } from './document/schema';
 export type { CompletionEntry } from './features/complete';
 export type { Hover } from './features/hover';

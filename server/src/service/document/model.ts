@@ -6,6 +6,26 @@ import type { Position, Range } from '../types';
 /** cJSON's default nesting limit; deeper documents are refused before the recursive parser sees them. */
 export const MAX_DEPTH = 1000;
 
+/** Whether brackets outside strings nest deeper than MAX_DEPTH: one pass, for features that would recurse. */
+export function nestsTooDeep(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) { // a string: skip to its closing quote (or the line's end, as the tokenizer does)
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22 || d === 0x0a) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+  return false;
+}
+
 /** Offsets to LSP positions for one text. */
 export interface TextIndex {
   readonly text: string;

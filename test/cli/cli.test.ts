@@ -167,4 +167,14 @@ describe('ems-config check', () => {
     assert.equal(code, 0);
     for (const flag of ['--home', '--ems-version', '--now', '--expiry-warning-days', '--severity', '--format', '--jobs']) assert.ok(stdout.includes(flag), flag);
   });
+
+  test('text output is terminal-safe: controls and bidi overrides from the file are written out, never sent', () => {
+    // A key that would clear the screen and print a fake summary, one that writes the clipboard (OSC 52), one reversed.
+    const hostile = home('hostile', config({ '\u001b[2J\u001b[1;1H1 file checked: 0 errors': 1, '\u001b]52;c;ZXZpbA==\u0007': 2, 'a\u202ekey': 3 }));
+    const { stdout } = run('check', path.join(hostile, 'etc', 'config.json'));
+    assert.doesNotMatch(stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'no control or bidi character reaches the terminal');
+    assert.match(stdout, /\\u\{1b\}\[2J/);
+    assert.match(stdout, /\\u\{202e\}/);
+    assert.equal(stdout.trimEnd().split('\n').length, 4, 'three findings and the real summary');
+  });
 });

@@ -139,4 +139,12 @@ describe('bounded work and own keys', () => {
     assert.equal(listings, 1);
     assert.equal(findings.filter((f) => f.message.includes('Similar files there: ca-list.pem')).length, MAX_SIMILAR_SEARCHES);
   });
+
+  test('hovers and the report carry no bidirectional override from the document or a file', async () => {
+    const memory = memoryService({ files: { '/ems/etc/ca\u202egpj.pem': 'ca-list.pem' } });
+    const result = await memory.check(config({ certificates: { cert_chain: ['/ems/etc/ca\u202egpj.pem'] } }));
+    const hover = hoverOn(result, '"/ems/etc/ca');
+    assert.match(hover, /cagpj\.pem/);
+    assert.doesNotMatch(hover + memory.service.report(result, 'etc/config.json'), /[\u202a-\u202e\u2066-\u2069]/);
+  });
 });

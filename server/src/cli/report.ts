@@ -1,5 +1,5 @@
 // The three report formats of `ems-config check`: compiler-style text, the contract's JSON, and SARIF 2.1.0.
-import { ALL_CODES, CODES, type Finding, type Severity } from '../service';
+import { ALL_CODES, CODES, type Finding, type Severity, terminalSafe } from '../service';
 
 export interface FileReport {
   path: string;
@@ -34,8 +34,9 @@ export function formatText(reports: readonly FileReport[], colour: boolean): str
   const lines: string[] = [];
   for (const report of reports) {
     for (const f of report.findings) {
-      const where = `${report.path}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
-      lines.push(`${colour ? `\x1b[1m${where}\x1b[0m` : where} ${paint(f.severity, f.severity)} ${f.code} ${f.message}`);
+      // Paths and messages carry text from files (keys, values, names): never let it drive the terminal.
+      const where = `${terminalSafe(report.path)}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
+      lines.push(`${colour ? `\x1b[1m${where}\x1b[0m` : where} ${paint(f.severity, f.severity)} ${f.code} ${terminalSafe(f.message)}`);
     }
   }
   const s = summarize(reports);

@@ -17,6 +17,7 @@ import type { ServicePorts } from './ports';
 import { applySeverity, normalizeSettings } from './settings';
 import type { Finding, Position, Settings } from './types';
 import { parseVersion } from './version';
+import { withoutBidi } from '../util/text';
 
 export interface EmsService {
   check(request: CheckRequest): Promise<CheckResult>;
@@ -48,9 +49,13 @@ export function createEmsService(ports: ServicePorts): EmsService {
       return { findings: sortFindings(findings), home, files, dependencies, document, settings, now };
     },
     complete: (result, position) => complete(result, position, { fs: ports.fs, cache }),
-    hover,
+    // What a file or the document holds must not reorder what the editor shows: no bidi overrides.
+    hover: (result, position) => {
+      const found = hover(result, position);
+      return found && { ...found, contents: withoutBidi(found.contents) };
+    },
     links: documentLinks,
-    report: certificateReport,
+    report: (result, label) => withoutBidi(certificateReport(result, label)),
     status: documentStatus,
     settings: normalizeSettings,
   };
@@ -83,3 +88,4 @@ export { type FileSystemPort, type FileStat, FsError, type ServicePorts } from '
 export type { Edit, Finding, FindingData, Fix, Position, Range, Settings } from './types';
 export { DEFAULT_SETTINGS } from './types';
 export { formatVersion, parseVersion } from './version';
+export { terminalSafe } from '../util/text';

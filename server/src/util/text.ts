@@ -8,10 +8,26 @@ export const DAY_MS = 86_400_000;
 /** How long an untrusted name (a certificate subject, a label read from a file) may run in one line. */
 export const MAX_NAME = 160;
 
+/** Bidirectional overrides and isolates: they reorder what a reader sees (a path shown reversed). */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/g;
+
 /** Untrusted text as one line: control characters become spaces; longer than `max`, it ends in an ellipsis. */
 export function clip(text: string, max: number): string {
-  const line = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').replace(BIDI, '');
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Text without bidirectional overrides, for hovers and the report. */
+export function withoutBidi(text: string): string {
+  return text.replace(BIDI, '');
+}
+
+/**
+ * Text fit for a terminal: C0 and C1 controls, DEL and bidirectional overrides written as \u{…}, so that a key
+ * or a file name holding ESC[2J or OSC 52 can neither clear the screen, forge a line nor write the clipboard.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
 }
 
 /** Untrusted text in double quotes, as one line: `"EMS Config Test Root CA"`. */

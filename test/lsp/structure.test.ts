@@ -39,4 +39,18 @@ describe('structure features and nesting', () => {
       await client.close();
     }
   });
+
+  test('the outline hides the values of misspelt secrets (pasword, appkye) and shows other values', async () => {
+    const client = await startInProcess(new TestClock(NOW));
+    try {
+      const uri = 'untitled:secrets';
+      const text = JSON.stringify({ ws_servers: [{ host: 'twx.example.com', port: 443 }], appkye: 'f1e2d3c4-0000-4000-8000-123456789abc', http_server: { user: 'admin', pasword: 'hunter2' } });
+      await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'ems-config', version: 1, text } });
+      const symbols = JSON.stringify(await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri } }));
+      assert.doesNotMatch(symbols, /hunter2|f1e2d3c4/);
+      assert.match(symbols, /admin/);
+    } finally {
+      await client.close();
+    }
+  });
 });

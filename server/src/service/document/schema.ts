@@ -3,6 +3,7 @@
 import rawSchema from '../../../../schemas/ems-config.schema.json';
 import type { Code } from '../codes';
 import type { ContentRole as FileRole } from '../../pki';
+import { editDistance } from '../../util/distance';
 import type { JsonType } from './model';
 
 /** What a file named by a config value must hold: the role the pki module judges it in. */
@@ -157,5 +158,8 @@ const SECRET_KEYS = secretKeyNames(ROOT_SCHEMA);
 
 /** A key whose value must not be shown: one the schema marks x-ems-secret, or one that looks like it. */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.has(key.toLowerCase()) || SECRET_LOOKING.test(key);
+  const lower = key.toLowerCase();
+  if (SECRET_KEYS.has(lower) || SECRET_LOOKING.test(key)) return true;
+  // A misspelt secret (`pasword`, `appkye`) is still one: within two edits of a secret's name.
+  return lower.length <= 64 && [...SECRET_KEYS].some((secret) => Math.abs(secret.length - lower.length) <= 2 && editDistance(secret, lower) <= 2);
 }

@@ -13,7 +13,8 @@ import { MAX_BLOCK_FINDINGS, MAX_CHAIN_TO_ORDER } from '../../server/src/pki/jud
 import forge from 'node-forge';
 import { judge, parsePki } from '../../server/src/pki';
 import { NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
-import { BASE, check, config, hoverOn, memoryService } from '../helpers/service';
+import { createEmsService, type FileSystemPort, FsError } from '../../server/src/service';
+import { BASE, check, config, hoverOn, memoryService, SETTINGS } from '../helpers/service';
 
 /** A self-signed EC certificate with these subjectAltNames, made by the openssl command (throw-away key). */
 function certificateWithNames(names: readonly string[]): Uint8Array {
@@ -146,5 +147,29 @@ describe('bounded work and own keys', () => {
     const hover = hoverOn(result, '"/ems/etc/ca');
     assert.match(hover, /cagpj\.pem/);
     assert.doesNotMatch(hover + memory.service.report(result, 'etc/config.json'), /[\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  test('win32: UNC, WebDAV and device paths, and a home on another machine, are never stat-ed, read or listed', async () => {
+    const touched: string[] = [];
+    const port: FileSystemPort = {
+      platform: 'win32',
+      stat: async (p) => { touched.push(p); throw new FsError('not-found', 'no such file'); },
+      readFile: async (p) => { touched.push(p); throw new FsError('not-found', 'no such file'); },
+      readDirectory: async (p) => { touched.push(p); return []; },
+      realpath: async (p) => { touched.push(p); return p; },
+    };
+    const service = createEmsService({ fs: port, now: () => NOW });
+    const remote = ['\\\\evil\\share\\ca.pem', '//evil/share/ca.pem', '\\\\?\\UNC\\evil\\share\\ca.pem', '\\\\.\\pipe\\ca', '\\\\evil@SSL\\DavWWWRoot\\ca.pem'];
+    const result = await service.check({ text: config({ certificates: { cert_chain: remote } }), settings: SETTINGS });
+    assert.deepEqual(touched, []);
+    assert.equal(result.findings.filter((f) => f.code === 'path-not-checkable' && /another machine/.test(f.message)).length, remote.length);
+
+    const viaHome = await service.check({ text: config({ certificates: { cert_chain: 'certs\\ca.pem' } }), settings: { ...SETTINGS, homeDirectory: '\\\\evil\\share' } });
+    assert.deepEqual(touched, []);
+    assert.ok(viaHome.findings.some((f) => f.code === 'path-not-checkable' && f.message.startsWith('\\\\evil\\share\\certs\\ca.pem is on another machine')));
+
+    // A local drive is looked at as before.
+    await service.check({ text: config({ certificates: { cert_chain: 'C:\\certs\\ca.pem' } }), settings: SETTINGS });
+    assert.deepEqual(touched.slice(0, 1), ['C:\\certs\\ca.pem']);
   });
 });

@@ -7,6 +7,7 @@ import type { Node } from 'jsonc-parser';
 import { judge, keyMismatchFinding, validityChangesAt, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
 import { editDistance } from '../../util/distance';
 import type { FindingSink } from '../document/findings';
+import { isRemoteWindowsPath } from '../document/home';
 import { childPointer } from '../document/model';
 import type { PkiCache } from '../cache/pki';
 import { FsError, type FileSystemPort } from '../ports';
@@ -100,6 +101,7 @@ async function resolveAndRead(visit: Visit, context: FilesContext): Promise<File
   // Empty: invalid-value says so. Control characters: a Windows path whose backslashes became escapes,
   // which suspicious-escape reports; looking it up would only add a misleading not-found.
   if (!written || /[\u0000-\u001f]/.test(written)) return reference;
+  if (fs.platform === 'win32' && isRemoteWindowsPath(written)) return notTouched(visit, reference, written, context);
   if (isForeignPath(written, fs.platform)) {
     reference.status = 'not-checkable';
     if (reference.role === 'directory') return reference; // nothing would be read from it anyway
@@ -119,8 +121,17 @@ async function resolveAndRead(visit: Visit, context: FilesContext): Promise<File
   } else {
     reference.resolved = hostPath.normalize(written);
   }
+  // A home on another machine makes every relative path remote too.
+  if (fs.platform === 'win32' && isRemoteWindowsPath(reference.resolved)) return notTouched(visit, reference, reference.resolved, context);
   if (reference.role === 'directory') return reference;
   await readPki(visit, reference, context);
+  return reference;
+}
+
+function notTouched(visit: Visit, reference: FileReference, where: string, context: FilesContext): FileReference {
+  reference.status = 'not-checkable';
+  context.sink.add('path-not-checkable', `${where} is on another machine (a UNC or device path); it is not read here, because opening it would make Windows sign in to that host.`,
+    visit.node, visit.pointer);
   return reference;
 }
 

@@ -11,3 +11,12 @@ export function emsHome(configPath: string | undefined, configured: string): str
   const folder = path.dirname(configPath);
   return path.basename(folder).toLowerCase() === 'etc' ? path.dirname(folder) : folder;
 }
+
+/**
+ * A Windows path that names another machine or a device namespace: UNC (`\\host\share`, `//host/share`),
+ * WebDAV (`\\host@SSL\…`), `\\?\UNC\…`, `\\.\pipe\…`. Opening one makes Windows authenticate to that host
+ * (an NTLM hash leak), so such a path is never stat-ed, read or listed.
+ */
+export function isRemoteWindowsPath(value: string): boolean {
+  return /^[\\/]{2}/.test(value);
+}

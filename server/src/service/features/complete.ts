@@ -10,6 +10,7 @@ import { code } from './describe';
 import { PKI_EXTENSIONS } from '../checks/files';
 import { readPkiFile } from '../checks/read';
 import type { CheckResult } from '../checks';
+import { isRemoteWindowsPath } from '../document/home';
 import { type Model, nodeAt, propertiesOf } from '../document/model';
 import type { PkiCache } from '../cache/pki';
 import type { FileSystemPort } from '../ports';
@@ -290,7 +291,8 @@ interface PathSite {
 
 async function pathEntries(context: Context, role: FileRole, ports: CompletionPorts): Promise<CompletionEntry[]> {
   const where = pathSite(context, ports.fs.platform);
-  if (!where) return [];
+  // Never list a folder on another machine (Windows would sign in to it).
+  if (!where || (ports.fs.platform === 'win32' && isRemoteWindowsPath(where.folder))) return [];
   const range = context.model.rangeOf(where.start, where.end - where.start);
   const names = (await ports.fs.readDirectory(where.folder))
     .sort((a, b) => Number(!startsWith(a, where.prefix)) - Number(!startsWith(b, where.prefix)) || a.localeCompare(b))

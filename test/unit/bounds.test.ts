@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { MAX_KEPT_NAMES } from '../../server/src/pki/certificate';
 import { MAX_PEM_BLOCKS } from '../../server/src/pki/decode';
+import { kdfRefusal } from '../../server/src/pki/kdf';
 import { MAX_SIMILAR_SEARCHES } from '../../server/src/service/checks/inputs';
 import { MAX_BLOCK_FINDINGS, MAX_CHAIN_TO_ORDER } from '../../server/src/pki/judge';
 import forge from 'node-forge';
@@ -171,5 +172,17 @@ describe('bounded work and own keys', () => {
     // A local drive is looked at as before.
     await service.check({ text: config({ certificates: { cert_chain: 'C:\\certs\\ca.pem' } }), settings: SETTINGS });
     assert.deepEqual(touched.slice(0, 1), ['C:\\certs\\ca.pem']);
+  });
+
+  test('key-derivation parameters: a structure nested past 64 levels is refused without recursing through it; padded integers read by value', () => {
+    let deep = Buffer.from([0x05, 0x00]); // NULL, inside 200 SEQUENCEs
+    for (let i = 0; i < 200; i++) deep = Buffer.concat([Buffer.from([0x30, 0x82, deep.length >> 8, deep.length & 0xff]), deep]);
+    assert.match(kdfRefusal(deep, false)?.what ?? '', /nesting depth/);
+    // 2,048 iterations written with leading zero bytes (not minimal DER, still 2,048) is no refusal.
+    const own = pemBody('server-key-encrypted.pem');
+    const root = forge.asn1.fromDer(own.toString('binary'));
+    const params = ((((root.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[])[1]!;
+    (params.value as forge.asn1.Asn1[])[1]!.value = '\u0000'.repeat(8) + '\u0008\u0000';
+    assert.equal(kdfRefusal(Buffer.from(forge.asn1.toDer(root).getBytes(), 'binary'), false), undefined);
   });
 });

@@ -58,11 +58,11 @@ export function pemBlocks(text: string): { blocks: PemBlock[]; truncated: boolea
   const blocks: PemBlock[] = [];
   const begin = new RegExp(BEGIN);
   let line = 1;
-  let counted = 0;
+  // The next line break not yet counted: each one is found once, however long the lines between blocks.
+  let lineBreak = text.indexOf('\n');
   for (let match = begin.exec(text); match; match = begin.exec(text)) {
     if (blocks.length === MAX_PEM_BLOCKS) return { blocks, truncated: true };
-    for (let i = text.indexOf('\n', counted); i >= 0 && i < match.index; i = text.indexOf('\n', i + 1)) line++;
-    counted = match.index;
+    for (; lineBreak >= 0 && lineBreak < match.index; lineBreak = text.indexOf('\n', lineBreak + 1)) line++;
     const label = match[1]!;
     const bodyStart = match.index + match[0].length;
     const endMarker = `-----END ${label}-----`;

@@ -25,6 +25,8 @@ const SALT_AND_ITERATIONS = /^1\.2\.840\.113549\.1\.(5\.(1|3|4|6|10|11)|12\.1\.\
 /** Nested DER inside OCTET STRINGs (PKCS#12 safe contents) is read this deep, and this many nodes in all. */
 const MAX_NESTING = 4;
 const MAX_NODES = 20_000;
+/** Values nested deeper than this are not walked (a real key file nests a dozen): the walk never overflows the stack. */
+const MAX_DEPTH = 64;
 
 /** The first key-derivation step in these bytes that asks for more than its bound; undefined when none does. */
 export function kdfRefusal(der: Uint8Array, pkcs12: boolean): KdfRefusal | undefined {
@@ -36,23 +38,24 @@ export function kdfRefusal(der: Uint8Array, pkcs12: boolean): KdfRefusal | undef
     const iterations = integer(children(mac)[2]);
     if (iterations !== undefined && iterations > MAX_PKCS12_ITERATIONS) return { what: 'the PKCS#12 MAC', asked: iterations, bound: MAX_PKCS12_ITERATIONS };
   }
-  return walk(root, pkcs12, 0, budget);
+  return walk(root, pkcs12, 0, 0, budget);
 }
 
-function walk(node: Asn1, pkcs12: boolean, nesting: number, budget: { nodes: number }): KdfRefusal | undefined {
-  // A key file is a few hundred values; one that hides its parameters past this is not inspected, so not tried.
+function walk(node: Asn1, pkcs12: boolean, nesting: number, depth: number, budget: { nodes: number }): KdfRefusal | undefined {
+  // A key file is a few hundred values, a dozen deep; one that hides its parameters past this is not inspected, so not tried.
   if (--budget.nodes < 0) return { what: 'the file\'s structure (ASN.1 values)', asked: MAX_NODES + 1, bound: MAX_NODES };
+  if (depth > MAX_DEPTH) return { what: 'the file\'s structure (nesting depth)', asked: depth, bound: MAX_DEPTH };
   const parts = children(node);
   const refusal = algorithm(parts, pkcs12);
   if (refusal) return refusal;
   for (const child of parts) {
-    const found = walk(child, pkcs12, nesting, budget);
+    const found = walk(child, pkcs12, nesting, depth + 1, budget);
     if (found) return found;
   }
   // PKCS#12 keeps its safe contents as DER inside OCTET STRINGs.
   if (nesting < MAX_NESTING && typeof node.value === 'string' && node.type === forge.asn1.Type.OCTETSTRING && node.value.charCodeAt(0) === 0x30) {
     const inner = readDer(Buffer.from(node.value, 'binary'));
-    if (inner) return walk(inner, pkcs12, nesting + 1, budget);
+    if (inner) return walk(inner, pkcs12, nesting + 1, depth + 1, budget);
   }
   return undefined;
 }
@@ -81,8 +84,11 @@ function children(node: Asn1 | undefined): Asn1[] {
 function integer(node: Asn1 | undefined): number | undefined {
   if (node?.type !== forge.asn1.Type.INTEGER || typeof node.value !== 'string') return undefined;
   const bytes = node.value;
-  if (bytes.length > 7) return bytes.charCodeAt(0) & 0x80 ? undefined : Infinity;
+  if (bytes.length === 0 || bytes.charCodeAt(0) & 0x80) return undefined; // negative: no count
+  let start = 0;
+  while (start < bytes.length - 1 && bytes.charCodeAt(start) === 0) start++; // leading zero bytes add nothing
+  if (bytes.length - start > 7) return Infinity;
   let value = 0;
-  for (let i = 0; i < bytes.length; i++) value = value * 256 + bytes.charCodeAt(i);
-  return bytes.length && bytes.charCodeAt(0) & 0x80 ? undefined : value;
+  for (let i = start; i < bytes.length; i++) value = value * 256 + bytes.charCodeAt(i);
+  return value;
 }

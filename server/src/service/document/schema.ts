@@ -155,11 +155,12 @@ function secretKeyNames(schema: SchemaNode, names = new Set<string>()): Set<stri
 }
 
 const SECRET_KEYS = secretKeyNames(ROOT_SCHEMA);
+const SECRET_NAMES = [...SECRET_KEYS];
 
 /** A key whose value must not be shown: one the schema marks x-ems-secret, or one that looks like it. */
 export function isSecretKey(key: string): boolean {
   const lower = key.toLowerCase();
   if (SECRET_KEYS.has(lower) || SECRET_LOOKING.test(key)) return true;
   // A misspelt secret (`pasword`, `appkye`) is still one: within two edits of a secret's name.
-  return lower.length <= 64 && [...SECRET_KEYS].some((secret) => Math.abs(secret.length - lower.length) <= 2 && editDistance(secret, lower) <= 2);
+  return lower.length <= 64 && SECRET_NAMES.some((secret) => Math.abs(secret.length - lower.length) <= 2 && editDistance(secret, lower) <= 2);
 }

@@ -1,5 +1,5 @@
 // The linter: typescript-eslint's recommended rules, and the service's layering as import rules.
-// Dependencies run one way: util ← pki ← service (document ← checks ← features; cache beside) ← adapters.
+// Dependencies run one way: util ← pki ← service (document ← checks ← target ← features; cache beside) ← adapters.
 // Import specifiers are relative, so each rule matches the folder names a forbidden import would pass through.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -47,6 +47,7 @@ export default tseslint.config(
   room(['server/src/service/document/**'], ['checks', 'features', 'cache'], 'document/ is the model: the checks and features build on it, not the other way.'),
   room(['server/src/service/cache/**'], ['checks', 'features'], 'cache/ holds state the checks use; it does not run them.'),
   room(['server/src/service/checks/**'], ['features'], 'checks/ do not depend on the editor features.'),
+  room(['server/src/service/target/**'], ['features', 'cache'], 'target/ decides the release a file is checked as; the features read it, not the other way.'),
   room(['server/src/service/features/**'], [], ''),
   {
     files: ['server/src/lsp/**', 'server/src/cli/**'],

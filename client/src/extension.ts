@@ -25,7 +25,16 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
   const outputChannel = window.createOutputChannel('EMS Config', { log: true });
-  const clientOptions: LanguageClientOptions = { documentSelector: [{ language: LANGUAGE }], outputChannel };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: LANGUAGE }],
+    outputChannel,
+    // VS Code answers with package.json's default when emsVersion is unset; the server must know it is unset,
+    // so that it reads the release from the EMS binary in the home instead.
+    middleware: { workspace: { configuration: async (params, token, next) => {
+      const values = await next(params, token);
+      return Array.isArray(values) ? values.map((value: unknown, i) => (params.items[i]?.section === 'emsConfig' ? withChosenVersionOnly(value, params.items[i]?.scopeUri) : value)) : values;
+    } } },
+  };
   // The id is the settings prefix: vscode-languageclient reads emsConfig.trace.server by it.
   const started = new LanguageClient('emsConfig', 'EMS Config', serverOptions, clientOptions);
   client = started;
@@ -56,14 +65,15 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
 
   const status = languages.createLanguageStatusItem('emsConfig.status', { language: LANGUAGE });
   status.name = 'EMS Config';
-  status.command = { title: 'Target version', command: 'emsConfig.pickEmsVersion' };
+  status.command = { title: 'Target version', command: 'emsConfig.pickEmsVersion', tooltip: 'Pick the EMS release to check as' };
   context.subscriptions.push(status);
   const refresh = async () => {
     const document = activeConfig();
     if (!document) return;
     const result = await started.sendRequest<StatusResult | null>(StatusRequest, { uri: document.uri.toString() } satisfies StatusParams).catch(() => null);
     if (!result) return;
-    status.text = `EMS ${result.emsVersion}`;
+    status.text = `EMS ${result.emsVersion}${targetLabel(result.target)}`;
+    status.command = { title: 'Target version', command: 'emsConfig.pickEmsVersion', tooltip: describeTarget(result.target) };
     status.detail = describeStatus(result);
     status.severity = result.errors ? LanguageStatusSeverity.Error : result.warnings ? LanguageStatusSeverity.Warning : LanguageStatusSeverity.Information;
   };
@@ -83,6 +93,33 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+/** The settings section without emsVersion unless someone set it (in any scope, or for the language). */
+function withChosenVersionOnly(value: unknown, scopeUri: string | undefined): unknown {
+  if (!value || typeof value !== 'object' || !('emsVersion' in value)) return value;
+  const inspected = workspace.getConfiguration('emsConfig', scopeUri ? Uri.parse(scopeUri) : undefined).inspect('emsVersion');
+  const chosen = inspected && [inspected.globalValue, inspected.workspaceValue, inspected.workspaceFolderValue,
+    inspected.globalLanguageValue, inspected.workspaceLanguageValue, inspected.workspaceFolderLanguageValue].some((v) => v !== undefined);
+  if (chosen) return value;
+  const { emsVersion: _unset, ...rest } = value as Record<string, unknown>;
+  return rest;
+}
+
+/** After the release in the status item: where it came from, unless the user chose it. */
+function targetLabel(target: StatusResult['target']): string {
+  if (target.source === 'binary') return ` (from ${path.basename(target.binary ?? 'wsems')})`;
+  return target.source === 'default' ? ' (default)' : '';
+}
+
+/** The tooltip: where the release came from and how to choose another. */
+function describeTarget(target: StatusResult['target']): string {
+  const choose = 'Click to pick a release (the emsConfig.emsVersion setting).';
+  switch (target.source) {
+    case 'binary': return `Checked as EMS ${target.release}, the release of ${target.binary}${target.build ? ` (${target.build})` : ''}. ${choose}`;
+    case 'default': return `Checked as EMS ${target.release}, the newest known release: no EMS binary (wsems) in the EMS home says which. ${choose}`;
+    default: return `Checked as EMS ${target.release}, chosen with the emsConfig.emsVersion setting. Click to pick another, or "Automatic" to read it from the wsems in the EMS home.`;
+  }
 }
 
 function activeConfig() {
@@ -106,15 +143,20 @@ function knownReleases(context: ExtensionContext): string[] {
   return Array.isArray(examples) ? examples.filter((v): v is string => typeof v === 'string').reverse() : [];
 }
 
+/** "Automatic" removes the setting: the release of the EMS binary in the home, else the newest known. */
 async function pickEmsVersion(releases: readonly string[]): Promise<void> {
   const document = activeConfig();
   const configuration = workspace.getConfiguration('emsConfig', document?.uri);
-  const current = configuration.get<string>('emsVersion');
+  const inspected = configuration.inspect<string>('emsVersion');
+  const current = inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+  const automatic = { label: AUTOMATIC, description: `${current === undefined ? 'current · ' : ''}the release of the wsems in the EMS home, else ${releases[0] ?? 'the newest known'}` };
   const picked = await window.showQuickPick(
-    releases.map((version) => ({ label: version, description: version === current ? 'current' : undefined })),
-    { title: 'EMS release this config is meant for', placeHolder: current },
+    [automatic, ...releases.map((version) => ({ label: version, description: version === current ? 'current' : undefined }))],
+    { title: 'EMS release this config is meant for', placeHolder: current ?? AUTOMATIC },
   );
   if (!picked) return;
   const target = workspace.workspaceFolders?.length ? ConfigurationTarget.Workspace : ConfigurationTarget.Global;
-  await configuration.update('emsVersion', picked.label, target);
+  await configuration.update('emsVersion', picked === automatic ? undefined : picked.label, target);
 }
+
+const AUTOMATIC = 'Automatic';

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { NOW, PKI_DIR } from '../helpers/pki';
+import { fakeWsems } from '../helpers/emsBinary';
 import { CLI } from '../helpers/repo';
 import { config } from '../helpers/service';
 
@@ -168,6 +169,51 @@ describe('ems-config check', () => {
     for (const flag of ['--home', '--ems-version', '--now', '--expiry-warning-days', '--severity', '--format', '--jobs']) assert.ok(stdout.includes(flag), flag);
   });
 
+  describe('the target release, said in every format', () => {
+    // PTC's config.json.minimal of 5.4.0: use_default_certificate is gone from 5.4.5 (removed-property).
+    const minimal = config({ http_server: { use_default_certificate: true, ssl: true, authenticate: false } });
+    // Apart from `work`, whose folder search another test counts.
+    const homes = mkdtempSync(path.join(tmpdir(), 'ems-cli-target-'));
+    after(() => rmSync(homes, { recursive: true, force: true }));
+    const homeIn = (name: string) => {
+      mkdirSync(path.join(homes, name, 'etc'), { recursive: true });
+      writeFileSync(path.join(homes, name, 'etc', 'config.json'), minimal);
+      return path.join(homes, name);
+    };
+    const withBinary = homeIn('with-wsems');
+    writeFileSync(path.join(withBinary, 'wsems'), fakeWsems({ build: '5.4.0.114' }));
+    const withoutBinary = homeIn('without-wsems');
+    const file = (dir: string) => path.join(dir, 'etc', 'config.json');
+    const json = (...args: string[]) => JSON.parse(run('check', '--format', 'json', ...args).stdout) as { files: { path: string; target: unknown }[] };
+
+    test('the wsems in the home: its release is used and said', () => {
+      const { stdout } = run('check', file(withBinary));
+      assert.doesNotMatch(stdout, /removed-property/, 'use_default_certificate is still read by 5.4.0');
+      const lines = stdout.trimEnd().split('\n');
+      assert.equal(lines.at(-2), `Checked as EMS 5.4.0, read from ${path.join(withBinary, 'wsems')} (version 5.4.0.114)`);
+      assert.deepEqual(json(file(withBinary)).files[0]!.target, { release: '5.4.0', source: 'binary', binary: path.join(withBinary, 'wsems'), build: '5.4.0.114' });
+    });
+
+    test('--ems-version overrides the binary', () => {
+      const { stdout } = run('check', '--ems-version', '5.5.0', file(withBinary));
+      assert.match(stdout, /warning removed-property/);
+      assert.equal(stdout.trimEnd().split('\n').at(-2), 'Checked as EMS 5.5.0, chosen with --ems-version');
+      assert.deepEqual(json('--ems-version', '5.5.0', file(withBinary)).files[0]!.target, { release: '5.5.0', source: 'flag' });
+    });
+
+    test('no binary: the default, said as the default', () => {
+      const { stdout } = run('check', file(withoutBinary));
+      assert.match(stdout, /warning removed-property/);
+      assert.match(stdout.trimEnd().split('\n').at(-2)!, /^Checked as EMS 5\.5\.0, the default, the newest known release: no wsems binary in the EMS home says which \(--ems-version chooses\)$/);
+      assert.deepEqual(json(file(withoutBinary)).files[0]!.target, { release: '5.5.0', source: 'default' });
+    });
+
+    test('several files: one clause per release and source, with its count', () => {
+      const { stdout } = run('check', file(withBinary), file(withoutBinary));
+      assert.match(stdout, /^Checked as EMS 5\.4\.0 \(1 file\), read from .*wsems \(version 5\.4\.0\.114\); as EMS 5\.5\.0 \(1 file\), the default/m);
+    });
+  });
+
   test('text output is terminal-safe: controls and bidi overrides from the file are written out, never sent', () => {
     // A key that would clear the screen and print a fake summary, one that writes the clipboard (OSC 52), one reversed.
     const hostile = home('hostile', config({ '\u001b[2J\u001b[1;1H1 file checked: 0 errors': 1, '\u001b]52;c;ZXZpbA==\u0007': 2, 'a\u202ekey': 3 }));
@@ -175,6 +221,11 @@ describe('ems-config check', () => {
     assert.doesNotMatch(stdout, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/, 'no control or bidi character reaches the terminal');
     assert.match(stdout, /\\u\{1b\}\[2J/);
     assert.match(stdout, /\\u\{202e\}/);
-    assert.equal(stdout.trimEnd().split('\n').length, 4, 'three findings and the real summary');
+    // No forged line: findings of this file, then the target release and the one real summary.
+    const lines = stdout.trimEnd().split('\n');
+    for (const line of lines.slice(0, -2)) assert.ok(line.startsWith(`${path.join(hostile, 'etc', 'config.json')}:`), line);
+    assert.match(lines.at(-2)!, /^Checked as EMS /);
+    assert.match(lines.at(-1)!, /^1 file checked: /);
+    assert.equal(lines.filter((line) => line.includes('file checked')).length, 2, 'the key (written out) and the summary');
   });
 });

@@ -162,8 +162,9 @@ describe('language server over stdio', () => {
     try {
       client.settings = { emsVersion: '5.4.8' };
       await open(client, configUri, config({ certificates: { cert_chain: path.join(PKI_DIR, 'ca-list.pem'), client_cert: path.join(PKI_DIR, 'server.pem'), key_file: path.join(PKI_DIR, 'server-key.pem') } }));
-      const status = await client.connection.sendRequest('emsConfig/status', { uri: configUri }) as { emsVersion: string; filesChecked: number; nearestExpiry: { notAfter: string; when: string; subject: string } };
+      const status = await client.connection.sendRequest('emsConfig/status', { uri: configUri }) as { emsVersion: string; target: unknown; filesChecked: number; nearestExpiry: { notAfter: string; when: string; subject: string } };
       assert.equal(status.emsVersion, '5.4.8');
+      assert.deepEqual(status.target, { release: '5.4.8', source: 'setting' });
       assert.equal(status.filesChecked, 3);
       assert.equal(status.nearestExpiry.notAfter.slice(0, 10), '2027-06-01');
       // Worded by the server in whole days, floored, as its diagnostics and hovers are (the client shows it as is).
@@ -172,6 +173,24 @@ describe('language server over stdio', () => {
       const phrases = [expected, expected + 1, Math.max(0, expected - 1)].flatMap((n) => n === 0 ? ['expires today', 'expired today']
         : [`expires in ${n} day${n === 1 ? '' : 's'}`, `expired ${n} day${n === 1 ? '' : 's'} ago`]);
       assert.ok(phrases.includes(status.nearestExpiry.when), `"${status.nearestExpiry.when}" is not one of ${phrases.join(', ')}`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('status: a release nobody set is the default, and says so; a set one is the setting', async () => {
+    const client = await startClient(FULL, undefined);
+    try {
+      // What the VS Code client answers for emsConfig while emsVersion is unset: the section without it.
+      client.settings = { expiryWarningDays: 30 };
+      await open(client, configUri, config());
+      await client.diagnostics(configUri);
+      const target = async () => (await client.connection.sendRequest('emsConfig/status', { uri: configUri }) as { target: unknown }).target;
+      assert.deepEqual(await target(), { release: '5.5.0', source: 'default' });
+      client.settings = { emsVersion: '5.4.0' };
+      await client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
+      await client.diagnostics(configUri, (d) => d.some((x) => x.code === 'plaintext-secret' && String(x.message).includes('5.4.0')));
+      assert.deepEqual(await target(), { release: '5.4.0', source: 'setting' });
     } finally {
       await client.close();
     }

@@ -1,13 +1,15 @@
 // The watchers the server registers come from what each check used: a file behind a symbolic link and a
-// folder listed for "similar files" are watched too, and a change there reaches the open config.
+// folder listed for "similar files" are watched too, and a change there reaches the open config; so is the EMS
+// binary the target release was read from.
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { DidOpenTextDocumentNotification, FileChangeType } from 'vscode-languageserver-protocol/node';
 import { TestClock } from '../helpers/clock';
+import { fakeWsems } from '../helpers/emsBinary';
 import { fileChanged, startInProcess, watched } from '../helpers/lsp';
 import { NOW, PKI_DIR } from '../helpers/pki';
 import { config } from '../helpers/service';
@@ -61,6 +63,28 @@ describe('watchers derived from what the check used', () => {
       copyFileSync(path.join(PKI_DIR, 'ca-list.pem'), created);
       await fileChanged(client, created, FileChangeType.Created);
       await client.diagnostics(uri, (d) => d.some((x) => x.code === 'file-not-found' && x.message.toString().includes('Similar files there: ca-list.pem')), 5000);
+    } finally {
+      await client.close();
+    }
+  });
+
+  test('the EMS binary in the home: its release is the target, it is watched, and an upgrade re-checks', async () => {
+    const { home, uri, client } = await openHome({});
+    try {
+      const binary = path.join(home, 'wsems');
+      writeFileSync(binary, fakeWsems({ build: '5.4.0.114' }));
+      // PTC's config.json.minimal of 5.4.0: its use_default_certificate is gone from 5.4.5 (removed-property).
+      const text = config({ http_server: { use_default_certificate: true, ssl: true, authenticate: false } });
+      await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'ems-config', version: 1, text } });
+      await client.diagnostics(uri, (d) => d.some((x) => x.code === 'http-server-auth-disabled') && !d.some((x) => x.code === 'removed-property'));
+      const status = async () => (await client.connection.sendRequest('emsConfig/status', { uri }) as { target: unknown }).target;
+      assert.deepEqual(await status(), { release: '5.4.0', source: 'binary', binary, build: '5.4.0.114' });
+      assert.ok(watched(client).includes(pathToFileURL(binary).href), watched(client).join('\n'));
+
+      writeFileSync(binary, fakeWsems({ build: '5.5.0.3' }));
+      await fileChanged(client, binary);
+      await client.diagnostics(uri, (d) => d.some((x) => x.code === 'removed-property'), 5000);
+      assert.deepEqual(await status(), { release: '5.5.0', source: 'binary', binary, build: '5.5.0.3' });
     } finally {
       await client.close();
     }

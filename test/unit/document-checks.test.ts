@@ -33,10 +33,12 @@ const CASES: Case[] = [
   { code: 'unknown-property', trigger: config({ resourse: '/Thingworx/WS' }), nearMiss: config({ resource: '/Thingworx/WS' }), pointer: '/resourse' },
   { code: 'non-canonical-case', trigger: `{ "ws_servers": [{ "host": "a", "port": 443 }], "appkey": "${GUID}" }`, nearMiss: config(), pointer: '/appkey' },
   { code: 'wrong-type', trigger: config({ certificates: { validate: 'true' } }), nearMiss: config({ certificates: { validate: true } }), pointer: '/certificates/validate' },
-  { code: 'invalid-value', trigger: config({ ws_connection: { encryption: 'tls' } }), nearMiss: config({ ws_connection: { encryption: 'ssl' } }), pointer: '/ws_connection/encryption' },
+  { code: 'invalid-value', trigger: config({ logger: { level: 'trace' } }), nearMiss: config({ logger: { level: 'TRACE' } }), pointer: '/logger/level' },
+  { code: 'undocumented-value', trigger: config({ ws_connection: { encryption: 'tls' } }), nearMiss: config({ ws_connection: { encryption: 'ssl' } }), pointer: '/ws_connection/encryption' },
+  { code: 'ignored-server', trigger: config({ ws_servers: [{ host: 'a', port: 443 }, { host: 'b', port: 443 }] }), version: '5.4.0', nearMiss: config({ ws_servers: [{ host: 'a', port: 443 }, { host: 'b', port: 443 }] }), nearMissVersion: '5.3.4', pointer: '/ws_servers/1' },
   { code: 'missing-required', trigger: JSON.stringify({ ws_servers: BASE.ws_servers }), nearMiss: config() },
   { code: 'missing-companion', trigger: config({ certificates: { client_cert: '/c.pem' } }), nearMiss: config({ certificates: { client_cert: '/c.pem', key_file: '/k.pem' } }), pointer: '/certificates/client_cert' },
-  { code: 'whitespace-in-value', trigger: config({ ws_connection: { encryption: 'ssl ' } }), nearMiss: config({ ws_connection: { encryption: 'ssl' } }), pointer: '/ws_connection/encryption' },
+  { code: 'whitespace-in-value', trigger: config({ ws_connection: { encryption: 'none ' } }), nearMiss: config({ ws_connection: { encryption: 'ssl' } }), pointer: '/ws_connection/encryption' },
   { code: 'removed-property', trigger: config({ http_server: { ...https, use_default_certificate: false } }), version: '5.4.5', nearMiss: config({ http_server: { ...https, use_default_certificate: false } }), nearMissVersion: '5.4.4', pointer: '/http_server/use_default_certificate' },
   { code: 'unsupported-in-version', trigger: config({ certificates: { http_client_ca_certs: '/ca.pem' } }), version: '5.4.7', nearMiss: config({ certificates: { http_client_ca_certs: '/ca.pem' } }), nearMissVersion: '5.4.8', pointer: '/certificates/http_client_ca_certs' },
   { code: 'no-effect', trigger: config({ certificates: { validate: false, cert_chain: '/ca.pem' } }), nearMiss: config({ certificates: { validate: true, cert_chain: '/ca.pem' } }), pointer: '/certificates/cert_chain' },
@@ -94,12 +96,12 @@ describe('every syntax, shape and policy code', () => {
 });
 
 describe('instances whose severity differs from the default', () => {
-  test('message_chunk_size above max_frame_size is an error: the EMS refuses to start', async () => {
-    const findings = await check(config({ ws_connection: { message_chunk_size: 16384, max_frame_size: 8192 } }));
-    const finding = findings.find((f) => f.code === 'inconsistent-values');
-    assert.equal(finding?.severity, 'error');
-    assert.equal(finding?.pointer, '/ws_connection/message_chunk_size');
-    assert.ok(!(await check(config({ ws_connection: { message_chunk_size: 8192, max_frame_size: 8192 } }))).some((f) => f.code === 'inconsistent-values'));
+  test('a key absent from the 5.3.4 and 5.4.0 binaries is information for those targets, and nothing later', async () => {
+    const text = config({ ws_connection: { max_frame_size: 8192 } });
+    const finding = (await check(text, { emsVersion: '5.4.0' })).find((f) => f.code === 'unsupported-in-version');
+    assert.equal(finding?.severity, 'information');
+    assert.equal(finding?.pointer, '/ws_connection/max_frame_size');
+    assert.ok(!(await check(text, { emsVersion: '5.4.3' })).some((f) => f.code === 'unsupported-in-version'));
   });
 
   test('cert_chain as a string before 5.4.0 is an error, and its fix wraps it in an array', async () => {
@@ -129,7 +131,7 @@ describe('severity overrides', () => {
   });
 
   test('off hides the code and nothing else', async () => {
-    const findings = await check(config({ certificates: { validate: false, allow_self_signed: true } }), { severity: { 'validation-disabled': 'off' } });
+    const findings = await check(config({ certificates: { allow_self_signed: true }, ws_connection: { encryption: 'none' } }), { severity: { 'ws-encryption-disabled': 'off' } });
     assert.deepEqual(findings.map((f) => f.code), ['self-signed-allowed']);
   });
 

@@ -6,7 +6,8 @@ export type Format = 'text' | 'json' | 'sarif';
 export interface CheckArgs {
   paths: string[];
   home: string;
-  emsVersion: string;
+  /** --ems-version; undefined: the release of the EMS binary in the home, else the default. */
+  emsVersion: string | undefined;
   now: Date | undefined;
   expiryWarningDays: number;
   severity: Record<string, Level>;
@@ -25,7 +26,8 @@ the schema, security policy, and the certificate and key files the config names.
   <path>                      a config.json, or a folder searched for **/etc/config.json
   --home <dir>                EMS home that relative paths resolve against
                               (default: the parent of the config's etc/ folder, else the config's folder)
-  --ems-version <x.y.z>       EMS release the config is meant for (default: the newest known, ${DEFAULT_SETTINGS.emsVersion})
+  --ems-version <x.y.z>       EMS release the config is meant for (default: the release of the wsems
+                              binary in the EMS home, else the newest known, ${DEFAULT_SETTINGS.emsVersion})
   --now <ISO-8601 instant>    judge certificate validity at this instant (default: now)
   --expiry-warning-days <n>   warn about certificates that expire within n days (default ${DEFAULT_SETTINGS.expiryWarningDays})
   --severity <code>=<level>   override one rule (off|hint|information|warning|error); repeatable
@@ -43,7 +45,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
   const [command, ...rest] = argv;
   if (command !== 'check') return { kind: 'error', message: `unknown command "${command}"; the command is "check"` };
   const args: CheckArgs = {
-    paths: [], home: DEFAULT_SETTINGS.homeDirectory, emsVersion: DEFAULT_SETTINGS.emsVersion, now: undefined,
+    paths: [], home: DEFAULT_SETTINGS.homeDirectory, emsVersion: undefined, now: undefined,
     expiryWarningDays: DEFAULT_SETTINGS.expiryWarningDays, severity: {}, format: 'text', jobs: undefined,
   };
   for (let i = 0; i < rest.length; i++) {

@@ -28,7 +28,7 @@ export async function checkConfig(service: EmsService, config: string, settings:
   }
   const { text, invalidUtf8At } = decodeConfig(bytes);
   const result = await service.check({ text, path: config, settings, invalidUtf8At });
-  return { report: { path: config, home: result.home, findings: result.findings } };
+  return { report: { path: config, home: result.home, target: result.target, findings: result.findings } };
 }
 
 export function describeError(error: unknown): string {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, USAGE, type CheckArgs } from './args';
 import { blockingFileSystem } from '../node/fileSystem';
+import { DEFAULT_SETTINGS } from '../service';
 import { describeError } from './checkConfig';
 import { findConfigs } from './discover';
 import { checkAll } from './pool';
@@ -49,7 +50,8 @@ async function check(args: CheckArgs, io: Io, entry: string): Promise<number> {
       fail(`${given}: ${describeError(error)}`);
     }
   }
-  const settings = { emsVersion: args.emsVersion, homeDirectory: args.home ? path.resolve(args.home) : '', expiryWarningDays: args.expiryWarningDays, severity: args.severity };
+  const version = args.emsVersion === undefined ? { emsVersion: DEFAULT_SETTINGS.emsVersion, emsVersionSource: 'default' as const } : { emsVersion: args.emsVersion, emsVersionSource: 'flag' as const };
+  const settings = { ...version, homeDirectory: args.home ? path.resolve(args.home) : '', expiryWarningDays: args.expiryWarningDays, severity: args.severity };
   const reports: FileReport[] = [];
   for (const outcome of await checkAll(configs, { settings, now: args.now?.getTime() }, entry, { jobs: args.jobs })) {
     if ('error' in outcome) fail(outcome.error);

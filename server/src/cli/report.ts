@@ -1,9 +1,11 @@
 // The three report formats of `ems-config check`: compiler-style text, the contract's JSON, and SARIF 2.1.0.
-import { ALL_CODES, CODES, type Finding, type Severity, terminalSafe } from '../service';
+import { ALL_CODES, CODES, type Finding, type Severity, type Target, terminalSafe } from '../service';
 
 export interface FileReport {
   path: string;
   home: string | undefined;
+  /** The release the file was checked as, and where that came from. */
+  target: Target;
   findings: Finding[];
 }
 
@@ -39,16 +41,48 @@ export function formatText(reports: readonly FileReport[], colour: boolean): str
       lines.push(`${colour ? `\x1b[1m${where}\x1b[0m` : where} ${paint(f.severity, f.severity)} ${f.code} ${terminalSafe(f.message)}`);
     }
   }
+  if (reports.length) lines.push(targetLine(reports));
   const s = summarize(reports);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   lines.push(`${plural(s.files, 'file')} checked: ${plural(s.errors, 'error')}, ${plural(s.warnings, 'warning')}, ${s.information} information, ${plural(s.hints, 'hint')}`);
   return lines.join('\n') + '\n';
 }
 
+/** 'Checked as EMS 5.4.0, read from /opt/ems/wsems (version 5.4.0.114)': one clause per release and source. */
+function targetLine(reports: readonly FileReport[]): string {
+  const groups = new Map<string, FileReport[]>();
+  for (const report of reports) {
+    const key = `${report.target.release} ${report.target.source}`;
+    const group = groups.get(key);
+    if (group) group.push(report);
+    else groups.set(key, [report]);
+  }
+  const clauses = [...groups.values()].map((group) => {
+    const { release } = group[0]!.target;
+    const count = groups.size > 1 ? ` (${group.length} file${group.length === 1 ? '' : 's'})` : '';
+    return `EMS ${terminalSafe(release)}${count}, ${origin(group.map((r) => r.target))}`;
+  });
+  return `Checked as ${clauses.join('; as ')}`;
+}
+
+function origin(targets: readonly Target[]): string {
+  const first = targets[0]!;
+  switch (first.source) {
+    case 'flag': return 'chosen with --ems-version';
+    case 'setting': return 'chosen in the settings';
+    case 'default': return 'the default, the newest known release: no wsems binary in the EMS home says which (--ems-version chooses)';
+    case 'binary': {
+      const binaries = new Set(targets.map((t) => t.binary));
+      return binaries.size === 1 ? `read from ${terminalSafe(first.binary ?? '')}${first.build ? ` (version ${terminalSafe(first.build)})` : ''}` : 'read from the wsems binary in each EMS home';
+    }
+  }
+}
+
 export function formatJson(reports: readonly FileReport[]): string {
   const files = reports.map((r) => ({
     path: r.path,
     home: r.home ?? null,
+    target: r.target,
     diagnostics: r.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, pointer: f.pointer, range: f.range })),
   }));
   return JSON.stringify({ version: 1, files, summary: summarize(reports) }, null, 2) + '\n';

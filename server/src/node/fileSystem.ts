@@ -40,6 +40,9 @@ const syncCalls: Calls<number> = {
   readdir: (path) => fs.readdirSync(path),
 };
 
+/** readChunks reads this much at a time. */
+const CHUNK_BYTES = 256 * 1024;
+
 // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
 const READ_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0) | (fs.constants.O_NOCTTY ?? 0);
 
@@ -72,6 +75,25 @@ function portOf<Handle>(calls: Calls<Handle>): FileSystemPort {
         }
         if (length > maxBytes) throw new FsError('too-large', `more than ${maxBytes} bytes`);
         return buffer.subarray(0, length);
+      } catch (error) {
+        throw toFsError(error);
+      } finally {
+        if (handle !== undefined) await closeQuietly(calls, handle);
+      }
+    },
+
+    async readChunks(path, maxBytes, take) {
+      let handle: Handle | undefined;
+      try {
+        handle = await calls.open(path, READ_FLAGS);
+        if (!(await calls.fstat(handle)).isFile()) throw new FsError('not-regular', 'not a regular file');
+        // One buffer for every chunk: the taker keeps what it needs. The bound holds however the file grows.
+        const buffer = Buffer.alloc(Math.min(CHUNK_BYTES, maxBytes));
+        for (let position = 0; position < maxBytes;) {
+          const bytesRead = await calls.read(handle, buffer, 0, Math.min(buffer.length, maxBytes - position), position);
+          if (bytesRead === 0 || take(buffer.subarray(0, bytesRead))) break;
+          position += bytesRead;
+        }
       } catch (error) {
         throw toFsError(error);
       } finally {

@@ -25,6 +25,11 @@ export class WatchedStats implements FileSystemPort {
     return this.fs.readFile(path, maxBytes);
   }
 
+  readChunks(path: string, maxBytes: number, take: (chunk: Uint8Array) => boolean): Promise<void> {
+    if (this.fs.readChunks) return this.fs.readChunks(path, maxBytes, take);
+    return this.fs.readFile(path, maxBytes).then((bytes) => void take(bytes));
+  }
+
   readDirectory(path: string): Promise<string[]> {
     return this.fs.readDirectory(path);
   }

@@ -36,6 +36,8 @@ export const CODES = {
   'whitespace-in-value': { category: 'shape', severity: 'warning', summary: 'Leading or trailing blanks in a path or enumerated value.' },
   'removed-property': { category: 'shape', severity: 'warning', summary: 'A key or value the target EMS version no longer reads.' },
   'unsupported-in-version': { category: 'shape', severity: 'warning', summary: 'A key or form the target EMS version does not read yet.' },
+  'undocumented-value': { category: 'shape', severity: 'information', summary: 'A value PTC does not document, which the EMS reads anyway; the message says what it does with it.' },
+  'ignored-server': { category: 'shape', severity: 'warning', summary: 'A ws_servers entry after the first: from 5.4.0 the EMS never tries it.' },
   'no-effect': { category: 'shape', severity: 'information', summary: 'A setting that the rest of the file makes inert.' },
   'inconsistent-values': { category: 'shape', severity: 'warning', summary: 'Values that contradict each other.' },
   'localhost-ipv6': { category: 'shape', severity: 'information', summary: 'http_server.host "localhost" resolves to ::1; the LSR connects over IPv4.' },

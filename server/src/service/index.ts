@@ -2,7 +2,7 @@
 // but through ports. One instance owns all its state (the caches in ./cache).
 import { PkiCache } from './cache/pki';
 import { ReuseStore } from './cache/reuse';
-import { type CheckRequest, type CheckResult, checkDocument } from './checks';
+import { type CheckRequest, checkDocument } from './checks';
 import { checkFilesReusing, type FilesReuse } from './checks/filesReused';
 import { CODES } from './codes';
 import { FindingSink } from './document/findings';
@@ -15,6 +15,9 @@ import { certificateReport } from './features/report';
 import { type DocumentStatus, documentStatus } from './features/status';
 import type { ServicePorts } from './ports';
 import { applySeverity, normalizeSettings } from './settings';
+import { BinaryVersions } from './target/binary';
+import { resolveTarget } from './target/resolve';
+import type { CheckResult } from './target/result';
 import type { Finding, Position, Settings } from './types';
 import { parseVersion } from './version';
 import { withoutBidi } from '../util/text';
@@ -35,18 +38,22 @@ export interface EmsService {
 export function createEmsService(ports: ServicePorts): EmsService {
   const cache = new PkiCache();
   const reuse: FilesReuse = new ReuseStore();
+  const binaries = new BinaryVersions();
   return {
     async check(request) {
       const settings = normalizeSettings(request.settings);
-      const version = parseVersion(settings.emsVersion)!;
+      const home = emsHome(request.path, settings.homeDirectory);
+      const { target, files: binaryFiles } = await resolveTarget(settings, home, ports.fs, binaries);
+      const version = parseVersion(target.release)!;
       const document = checkDocument(request.text, version);
       const sink = new FindingSink(document.model);
       if (request.invalidUtf8At !== undefined) sink.findings.push(encodingFinding(document.model, request.invalidUtf8At));
-      const home = emsHome(request.path, settings.homeDirectory);
       const now = ports.now();
       const { references: files, dependencies } = await checkFilesReusing(document.visits, { home, version, settings, now, fs: ports.fs, cache, sink }, reuse);
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
-      return { findings: sortFindings(findings), home, files, dependencies, document, settings, now };
+      // The binary the release was looked for in is watched like the files the checks read.
+      const watched = binaryFiles.length ? { ...dependencies, files: [...new Set([...dependencies.files, ...binaryFiles])] } : dependencies;
+      return { findings: sortFindings(findings), home, files, dependencies: watched, document, settings, now, target };
     },
     complete: (result, position) => complete(result, position, { fs: ports.fs, cache }),
     // What a file or the document holds must not reorder what the editor shows: no bidi overrides.
@@ -73,7 +80,8 @@ function sortFindings(findings: Finding[]): Finding[] {
 }
 
 // What the adapters may name: plain data types and the pure helpers they need.
-export type { CheckRequest, CheckResult, DocumentCheck } from './checks';
+export type { CheckRequest, DocumentCheck } from './checks';
+export type { CheckResult } from './target/result';
 export type { FileReference } from './checks/files';
 export type { FileDependencies } from './checks/inputs';
 export { ALL_CODES, CODES, type Code, isCode, isLevel, type Level, type Severity } from './codes';
@@ -85,7 +93,7 @@ export type { Hover } from './features/hover';
 export type { DocumentLinkEntry } from './features/links';
 export type { DocumentStatus } from './features/status';
 export { type FileSystemPort, type FileStat, FsError, type ServicePorts } from './ports';
-export type { Edit, Finding, FindingData, Fix, Position, Range, Settings } from './types';
+export type { Edit, Finding, FindingData, Fix, Position, Range, Settings, Target, TargetSource } from './types';
 export { DEFAULT_SETTINGS } from './types';
 export { formatVersion, parseVersion } from './version';
 export { terminalSafe } from '../util/text';

@@ -22,6 +22,12 @@ export interface FileSystemPort {
   stat(path: string): Promise<FileStat>;
   /** A regular file of at most maxBytes, never blocking on FIFOs or devices. Rejects with FsError. */
   readFile(path: string, maxBytes: number): Promise<Uint8Array>;
+  /**
+   * A regular file from its start, in chunks, never more than maxBytes in all (the rest is not read), until
+   * `take` returns true. A chunk is valid only during the call. For files too large to hold (the EMS binary);
+   * without it such files are read with readFile. Rejects with FsError.
+   */
+  readChunks?(path: string, maxBytes: number, take: (chunk: Uint8Array) => boolean): Promise<void>;
   /** Names in a folder; [] when it cannot be listed. */
   readDirectory(path: string): Promise<string[]>;
   /** The path with every symbolic link resolved, when the port can tell. */

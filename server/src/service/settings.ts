@@ -6,7 +6,7 @@ import { parseVersion } from './version';
 
 export function normalizeSettings(raw: unknown): Settings {
   const input = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  const version = typeof input['emsVersion'] === 'string' && parseVersion(input['emsVersion']) ? input['emsVersion'].trim() : DEFAULT_SETTINGS.emsVersion;
+  const version = typeof input['emsVersion'] === 'string' && parseVersion(input['emsVersion']) ? input['emsVersion'].trim() : undefined;
   const days = input['expiryWarningDays'];
   const severity: Partial<Record<string, Level>> = {};
   const rawSeverity = input['severity'];
@@ -16,11 +16,17 @@ export function normalizeSettings(raw: unknown): Settings {
     }
   }
   return {
-    emsVersion: version,
+    emsVersion: version ?? DEFAULT_SETTINGS.emsVersion,
+    emsVersionSource: version === undefined ? 'default' : versionSource(input['emsVersionSource']),
     homeDirectory: typeof input['homeDirectory'] === 'string' ? input['homeDirectory'].trim() : '',
     expiryWarningDays: typeof days === 'number' && Number.isFinite(days) && days >= 0 ? Math.floor(days) : DEFAULT_SETTINGS.expiryWarningDays,
     severity,
   };
+}
+
+/** A release given without a source was chosen by whoever passed it. */
+function versionSource(raw: unknown): NonNullable<Settings['emsVersionSource']> {
+  return raw === 'flag' || raw === 'default' ? raw : 'setting';
 }
 
 /** Per-code overrides: a level replaces the default severity, 'off' removes the finding. */

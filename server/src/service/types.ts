@@ -46,11 +46,30 @@ export interface Finding {
 export interface Settings {
   /** EMS release the config is meant for, x.y.z. */
   emsVersion: string;
+  /**
+   * Where emsVersion came from: chosen by the user (a setting, the CLI's flag) or the default, which the EMS
+   * binary in the home replaces (target/resolve.ts). Absent: 'setting', so callers that pass a release get it.
+   */
+  emsVersionSource?: 'setting' | 'flag' | 'default';
   /** Folder that relative paths resolve against; '' = derive from the config's location. */
   homeDirectory: string;
   expiryWarningDays: number;
   /** Per-code severity overrides; 'off' hides the code. */
   severity: Partial<Record<string, Level>>;
+}
+
+/** Where the release a file was checked as came from: the user's choice, the EMS binary in the home, or the default. */
+export type TargetSource = 'setting' | 'flag' | 'binary' | 'default';
+
+/** The EMS release a file was checked as, and where that came from. */
+export interface Target {
+  /** x.y.z */
+  release: string;
+  source: TargetSource;
+  /** The EMS binary the release was read from (source 'binary'), absolute. */
+  binary?: string;
+  /** The binary's full version, x.y.z.build. */
+  build?: string;
 }
 
 /** The target release when none is set: the newest the checks know (version.ts). */
@@ -62,6 +81,7 @@ export const DEFAULT_EMS_VERSION = NEWEST_RELEASE;
  */
 export const DEFAULT_SETTINGS: Settings = {
   emsVersion: DEFAULT_EMS_VERSION,
+  emsVersionSource: 'default',
   homeDirectory: '',
   expiryWarningDays: 30,
   severity: {},

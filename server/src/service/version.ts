@@ -39,3 +39,10 @@ export function before(target: Version, bound: string | undefined): boolean {
 export function formatVersion(v: Version): string {
   return v.join('.');
 }
+
+/** target <= bound: the release is at most the newest one known not to read a key (x-ems-unreadThrough). */
+export function atMost(target: Version, bound: string | undefined): boolean {
+  if (bound === undefined) return false;
+  const v = parseVersion(bound);
+  return v !== undefined && compareVersions(target, v) <= 0;
+}

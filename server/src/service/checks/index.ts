@@ -4,7 +4,7 @@ import { indexText, type Model, parseModel } from '../document/model';
 import { checkPolicy } from './policy';
 import { checkRelations } from './relations';
 import { checkShape, type Visit } from './shape';
-import { reportDuplicateKeys, reportParseErrors, scanTokens } from './syntax';
+import { recoveredSpans, reportDuplicateKeys, reportParseErrors, sayOnceWhatTheEmsDoes, scanTokens } from './syntax';
 import type { FileReference } from './files';
 import type { FileDependencies } from './inputs';
 import type { Finding, Settings } from '../types';
@@ -60,12 +60,14 @@ export function checkDocument(original: string, version: Version): DocumentCheck
   let visits: Visit[] = [];
   if (model.root) {
     reportDuplicateKeys(model.root, sink);
+    sink.muteInside(recoveredSpans(model));
     const shape = checkShape(model.root, version, sink);
-    visits = shape.visits;
+    visits = shape.visits.filter((visit) => !sink.isRecovered(visit.node.offset));
     if (!shape.notEms) {
       checkPolicy(visits, version, sink);
       checkRelations(model.root, visits, version, sink);
     }
   }
+  sayOnceWhatTheEmsDoes(sink.findings);
   return { model, findings: sink.findings, visits };
 }

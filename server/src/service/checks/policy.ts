@@ -2,29 +2,66 @@
 // (the insecure settings the EMS itself warns about, and version facts about values), secrets, cipher lists.
 import { isBase64 } from '../../pki';
 import type { FindingSink } from '../document/findings';
-import { scalarValue } from '../document/model';
+import { findProperty, scalarValue } from '../document/model';
+import type { WhenRule } from '../document/schema';
+import { quote } from '../../util/text';
 import { replaceFix } from '../document/edits';
 import type { Visit } from './shape';
 import { atLeast, before, formatVersion, type Version } from '../version';
+
+/** The releases that log the insecure-setting lines at start (EDGA-1135; the strings are not in the 5.3.4 binary). */
+const LOGS_SINCE = '5.4.0';
 
 export function checkPolicy(visits: readonly Visit[], version: Version, sink: FindingSink): void {
   for (const visit of visits) {
     const { schema, node } = visit;
     const value = scalarValue(node);
+    if (schema['x-ems-secret'] && typeof value === 'string' && value !== '') checkSecret(visit, value, version, sink);
+    if (visit.unread) continue;
     for (const rule of schema['x-ems-when'] ?? []) {
-      if (value !== rule.equals || !atLeast(version, rule.since) || (rule.until && !before(version, rule.until))) continue;
-      const message = rule.message.replace('{version}', formatVersion(version));
+      if (value !== rule.equals || !atLeast(version, rule.since) || (rule.until && !before(version, rule.until)) || moot(visit, rule)) continue;
+      const logs = rule['x-ems-logs'] && atLeast(version, LOGS_SINCE) ? ` The EMS logs "${rule['x-ems-logs']}" at start.` : '';
+      const message = rule.message.replace('{version}', formatVersion(version)) + logs;
       const data = rule.fix === undefined ? undefined
         : { replacement: rule.fix, fixes: [replaceFix(sink, node, JSON.stringify(rule.fix), `Change to ${JSON.stringify(rule.fix)}`, true)] };
       sink.add(rule.code, message, node, visit.pointer, data);
     }
-    if (schema['x-ems-secret'] && typeof value === 'string' && value !== '') checkSecret(visit, value, version, sink);
+    if (schema['x-ems-format'] === 'ems-encryption' && typeof value === 'string') checkEncryption(visit, value, sink);
     if (schema['x-ems-format'] === 'openssl-cipher-list' && typeof value === 'string') {
       const weak = weakCipherClasses(value);
       if (weak.length) {
         sink.add('weak-cipher-suite', `cipher_suite enables ${weak.join(', ')} ciphers; exclude them (e.g. ${weak.map((w) => `!${w}`).join(':')}).`, node, visit.pointer, { weak });
       }
     }
+  }
+}
+
+/** A sibling makes the rule moot: deny_self_signed false does not matter once validate is false. */
+function moot(visit: Visit, rule: WhenRule): boolean {
+  const unless = rule['x-ems-unless'];
+  if (!unless) return false;
+  const object = visit.node.parent?.parent;
+  return Object.entries(unless).some(([key, equals]) => scalarValue(findProperty(object, key)?.valueNode) === equals);
+}
+
+/**
+ * ws_connection.encryption as the EMS reads it (observed on 5.3.4): compared ignoring case, and every value
+ * but "none" means TLS — "NONE" is plain, "none " (a blank), "tls", "SSL" and "" are TLS.
+ */
+function checkEncryption(visit: Visit, value: string, sink: FindingSink): void {
+  const { node, pointer } = visit;
+  const lower = value.toLowerCase();
+  const toSsl = (title: string, preferred: boolean) => replaceFix(sink, node, '"ssl"', title, preferred);
+  if (value === 'ssl' || value === 'none' || value === 'fips') return; // documented: the schema's rules speak for them
+  if (lower === 'none') {
+    sink.add('ws-encryption-disabled', `ws_connection.encryption is ${quote(value)}, which the EMS reads as "none" (it compares ignoring case): the connection to ThingWorx is not encrypted.`,
+      node, pointer, { replacement: 'ssl', fixes: [toSsl('Change to "ssl"', true)] });
+  } else if (lower.trim() === 'none') {
+    sink.add('whitespace-in-value', `ws_connection.encryption is ${quote(value)}: with the blank it is not "none", so the EMS uses TLS, not a plain connection (every value but "none" means TLS).`,
+      node, pointer, { replacement: 'ssl', fixes: [toSsl('Change to "ssl" (TLS, as the EMS does now)', true), replaceFix(sink, node, '"none"', 'Trim to "none" (no TLS)', false)] });
+  } else {
+    sink.add('undocumented-value', `ws_connection.encryption is ${quote(value)}, which PTC does not document; the EMS uses TLS for it (every value but "none" means TLS). The documented value is "ssl".`,
+      node, pointer, { replacement: 'ssl', fixes: [toSsl('Change to "ssl"', true)] });
   }
 }
 

@@ -1,6 +1,7 @@
 // Findings about keys together: companions the schema declares (x-ems-companions), values that contradict
 // each other, and settings the rest of the file makes inert.
 import type { Node } from 'jsonc-parser';
+import { removeProperty } from '../document/edits';
 import type { FindingSink } from '../document/findings';
 import { childPointer, findProperty, nodeAt, propertiesOf, scalarValue } from '../document/model';
 import { defaultNumber, propertySchema, type SchemaNode } from '../document/schema';
@@ -14,6 +15,23 @@ export function checkRelations(root: Node, visits: readonly Visit[], version: Ve
   }
   inconsistentValues(root, sink);
   noEffect(root, sink);
+  if (atLeast(version, ONLY_FIRST_SERVER)) ignoredServers(root, sink);
+}
+
+/** From 5.4.0 the EMS uses the first ws_servers entry only (Developer's Guide 5.4.0, p. 21). */
+const ONLY_FIRST_SERVER = '5.4.0';
+
+/** PTC's own gateway example lists a "fallback" server that never is one: say so on every entry after the first. */
+function ignoredServers(root: Node, sink: FindingSink): void {
+  const servers = group(root, 'ws_servers');
+  if (servers.node?.type !== 'array') return;
+  for (const [index, entry] of (servers.node.children ?? []).entries()) {
+    if (index === 0) continue;
+    sink.add('ignored-server', `From EMS ${ONLY_FIRST_SERVER} only the first ws_servers entry is used: this one is never tried, so it is no fallback (Developer's Guide 5.4.0).`,
+      entry, childPointer(servers.pointer, index), {
+        fixes: [{ title: 'Remove this entry', edits: [removeProperty(sink, servers.node, entry, index)] }],
+      });
+  }
 }
 
 function companions(visit: Visit, version: Version, sink: FindingSink): void {
@@ -76,16 +94,9 @@ function group(root: Node, name: string): { node: Node | undefined; pointer: str
 }
 
 function inconsistentValues(root: Node, sink: FindingSink): void {
+  // No message_chunk_size / max_frame_size rule: no EMS binary we could inspect reads max_frame_size, and 5.3.4
+  // started normally with chunks of 16384 to 2,000,000 bytes.
   const ws = group(root, 'ws_connection');
-  const chunk = findProperty(ws.node, 'message_chunk_size');
-  const frame = findProperty(ws.node, 'max_frame_size');
-  const chunkSize = numberOr(chunk?.valueNode, defaultNumber(['ws_connection', 'message_chunk_size']));
-  const frameSize = numberOr(frame?.valueNode, defaultNumber(['ws_connection', 'max_frame_size']));
-  if ((chunk || frame) && chunkSize !== undefined && frameSize !== undefined && chunkSize > frameSize) {
-    const at = (chunk ?? frame)!;
-    sink.add('inconsistent-values', `message_chunk_size (${chunkSize}) is larger than max_frame_size (${frameSize}${frame ? '' : ', the default'}); the EMS refuses this ("Message chunk size MUST be less than or equal max websocket frame size").`,
-      at.valueNode ?? at.keyNode, childPointer(ws.pointer, at.key), undefined, 'error');
-  }
   const file = group(root, 'file');
   const idle = findProperty(file.node, 'idle_timeout');
   const frameRead = findProperty(ws.node, 'frame_read_timeout');
@@ -100,7 +111,7 @@ function inconsistentValues(root: Node, sink: FindingSink): void {
 function noEffect(root: Node, sink: FindingSink): void {
   const certificates = group(root, 'certificates');
   if (scalarValue(findProperty(certificates.node, 'validate')?.valueNode) === false) {
-    inert(sink, certificates, ['cert_chain', 'validation_criteria'], 'certificates.validate is false, so the platform certificate is never checked against it');
+    inert(sink, certificates, ['cert_chain', 'validation_criteria', 'allow_self_signed', 'deny_self_signed'], 'certificates.validate is false, so the platform certificate is never checked at all');
   }
   const http = group(root, 'http_server');
   if (scalarValue(findProperty(http.node, 'ssl')?.valueNode) === false) {
@@ -108,7 +119,8 @@ function noEffect(root: Node, sink: FindingSink): void {
   }
   const ws = group(root, 'ws_connection');
   const encryption = findProperty(ws.node, 'encryption');
-  if (scalarValue(encryption?.valueNode) === 'none' && scalarValue(nodeAt(root, ['fips', 'enabled'])) === true) {
+  const value = scalarValue(encryption?.valueNode);
+  if (typeof value === 'string' && value.toLowerCase() === 'none' && scalarValue(nodeAt(root, ['fips', 'enabled'])) === true) {
     sink.add('no-effect', 'encryption "none" is ignored while fips.enabled is true ("FIPS enabled devices are not allowed to disable encryption").',
       encryption!.valueNode!, childPointer(ws.pointer, encryption!.key));
   }

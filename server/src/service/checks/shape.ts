@@ -12,7 +12,7 @@ import {
   allowedTypes, alternativeFor, propertySchema, ROOT_SCHEMA, type SchemaNode, topLevelKeys,
 } from '../document/schema';
 import type { Fix } from '../types';
-import { atLeast, before, formatVersion, type Version } from '../version';
+import { atLeast, atMost, before, formatVersion, type Version } from '../version';
 import { article } from '../../util/text';
 
 export interface Visit {
@@ -23,13 +23,16 @@ export interface Visit {
   /** The key as the schema spells it (for array items: undefined). */
   readonly key?: string | undefined;
   readonly keyNode?: Node | undefined;
+  /** The target release does not read this value (its key, or a group around it, is gated out): no policy applies. */
+  readonly unread?: boolean;
 }
 
 /** A visit whose pointer is built only when a check asks for it (most are never asked). */
 class LazyVisit implements Visit {
   private cached: string | undefined;
 
-  constructor(readonly node: Node, readonly schema: SchemaNode, readonly key: string | undefined, readonly keyNode: Node | undefined) {}
+  constructor(readonly node: Node, readonly schema: SchemaNode, readonly key: string | undefined, readonly keyNode: Node | undefined,
+    readonly unread: boolean) {}
 
   get pointer(): string {
     return (this.cached ??= pointerOfNode(this.node));
@@ -62,24 +65,24 @@ export function checkShape(root: Node, version: Version, sink: FindingSink): Sha
 class Walker {
   constructor(private readonly version: Version, private readonly sink: FindingSink, private readonly visits: Visit[]) {}
 
-  value(node: Node, schema: SchemaNode, key?: string, keyNode?: Node): void {
+  value(node: Node, schema: SchemaNode, key?: string, keyNode?: Node, unread = false): void {
     const actual = jsonTypeOf(node);
     const alternative = alternativeFor(schema, actual);
     if (!alternative) {
-      if (allowedTypes(schema).length) this.wrongType(node, schema, actual, pointerOfNode(node), key);
+      if (allowedTypes(schema).length && !unread) this.wrongType(node, schema, actual, pointerOfNode(node), key);
       return;
     }
-    const visit = new LazyVisit(node, alternative, key, keyNode);
+    const visit = new LazyVisit(node, alternative, key, keyNode, unread);
     this.visits.push(visit);
     if (alternative !== schema && before(this.version, alternative['x-ems-since'])) {
       this.sink.add('unsupported-in-version',
         `${key ?? 'This value'} as ${article(typeWord(actual))} is read from EMS ${alternative['x-ems-since']}; EMS ${formatVersion(this.version)} needs ${describeOther(schema, alternative)}.`,
         node, visit.pointer, arrayFix(this.sink, node, alternative, schema), alternative['x-ems-severity']);
     }
-    this.constraints(node, alternative, visit, key);
+    if (!unread) this.constraints(node, alternative, visit, key);
     if (node.type === 'object') this.object(node, alternative, visit);
     else if (node.type === 'array' && alternative.items) {
-      for (const item of node.children ?? []) this.value(item, alternative.items);
+      for (const item of node.children ?? []) this.value(item, alternative.items, undefined, undefined, unread);
     }
   }
 
@@ -110,20 +113,31 @@ class Walker {
       }
       const removed = match.schema['x-ems-removed'];
       const since = match.schema['x-ems-since'];
-      if (removed && atLeast(this.version, removed)) {
+      const unreadThrough = match.schema['x-ems-unreadThrough'];
+      let unread = objectVisit.unread ?? false;
+      if (unread) {
+        // A group the target does not read: its keys were said with it.
+      } else if (removed && atLeast(this.version, removed)) {
+        unread = true;
         const hint = match.schema['x-ems-removedHint'];
         this.sink.add('removed-property', `${match.canonical} is not read since EMS ${removed}${hint ? `: ${hint}` : ''}.`, keyNode, pointer(),
           { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property, index)] }] });
       } else if (since && before(this.version, since)) {
+        unread = true;
         this.sink.add('unsupported-in-version', `${match.canonical} is read from EMS ${since}; EMS ${formatVersion(this.version)} ignores it.`, keyNode, pointer(),
           { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property, index)] }] });
+      } else if (atMost(this.version, unreadThrough)) {
+        unread = true;
+        this.sink.add('unsupported-in-version', `EMS ${formatVersion(this.version)} does not read ${match.canonical}: the name is in neither the 5.3.4 nor the 5.4.0 binary, so the setting has no effect.`,
+          keyNode, pointer(), { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property, index)] }] }, 'information');
       }
-      if (valueNode) this.value(valueNode, match.schema, match.canonical, keyNode);
+      if (valueNode) this.value(valueNode, match.schema, match.canonical, keyNode, unread);
     }
-    for (const required of schema.required ?? []) {
+    for (const required of objectVisit.unread ? [] : schema.required ?? []) {
       if (present.has(required.toLowerCase())) continue;
       const where = node.parent ? node : { offset: node.offset, length: 1 };
-      this.sink.add('missing-required', `"${required}" is required here: ${requiredWhy(required)}.`, where, objectVisit.pointer, { missing: required });
+      this.sink.add('missing-required', `"${required}" is required here: ${requiredWhy(required)}.`, where, objectVisit.pointer, { missing: required },
+        schema['x-ems-requiredSeverity']);
     }
   }
 
@@ -145,8 +159,18 @@ class Walker {
   private wrongType(node: Node, schema: SchemaNode, actual: JsonType, pointer: string, key: string | undefined): void {
     const expected = [...new Set(allowedTypes(schema).map(typeWord))];
     const fix = convertFix(this.sink, node, allowedTypes(schema));
-    this.sink.add('wrong-type', `${key ?? 'This value'} must be ${expected.map(article).join(' or ')}, not ${article(typeWord(actual))}${typeHint(node, expected)}.`,
-      node, pointer, fix ? { fixes: [fix] } : undefined);
+    const text = typeof node.value === 'string' ? node.value.trim().toLowerCase() : '';
+    if (expected.length === 1 && expected[0] === 'boolean' && (text === 'true' || text === 'false')) {
+      // Observed on 5.3.4: validate "false" left validation on, allow_self_signed "true" refused a self-signed certificate.
+      const kept = typeof schema.default === 'boolean' ? `its default, ${schema.default}` : 'its built-in default';
+      const meaning = schema['x-ems-ignoredString'] ? ` (${schema['x-ems-ignoredString']})` : '';
+      this.sink.add('wrong-type', `${key ?? 'This value'} is the string "${text}", not the boolean ${text}: the EMS ignores it and keeps ${kept}${meaning}. Write ${text} without quotes.`,
+        node, pointer, fix ? { fixes: [fix] } : undefined);
+      return;
+    }
+    const consequence = schema['x-ems-wrongType'];
+    this.sink.add('wrong-type', `${key ?? 'This value'} must be ${expected.map(article).join(' or ')}, not ${article(typeWord(actual))}${typeHint(node, expected)}.${consequence ? ` ${consequence.message}` : ''}`,
+      node, pointer, fix ? { fixes: [fix] } : undefined, consequence?.severity);
   }
 
   private constraints(node: Node, schema: SchemaNode, visit: Visit, key: string | undefined): void {
@@ -173,10 +197,13 @@ class Walker {
         this.sink.add('invalid-value', `${name}: ${schema['x-ems-patternMessage'] ?? `does not match ${schema.pattern}`}.`, node, visit.pointer);
       }
     } else if (typeof value === 'number') {
+      const { below, above } = schema['x-ems-outOfRange'] ?? {};
       if (schema.minimum !== undefined && value < schema.minimum) {
-        this.sink.add('invalid-value', `${name} is ${value}; the smallest value the EMS accepts is ${schema.minimum}.`, node, visit.pointer);
+        this.sink.add('invalid-value', `${name} is ${value}; the smallest value the EMS accepts is ${schema.minimum}.${below ? ` ${below.message}` : ''}`,
+          node, visit.pointer, undefined, below?.severity);
       } else if (schema.maximum !== undefined && value > schema.maximum) {
-        this.sink.add('invalid-value', `${name} is ${value}; the largest value the EMS accepts is ${schema.maximum}.`, node, visit.pointer);
+        this.sink.add('invalid-value', `${name} is ${value}; the largest value the EMS accepts is ${schema.maximum}.${above ? ` ${above.message}` : ''}`,
+          node, visit.pointer, undefined, above?.severity);
       }
     } else if (node.type === 'array' && schema.minItems !== undefined && (node.children?.length ?? 0) < schema.minItems) {
       this.sink.add('invalid-value', `${name} must not be empty.`, node, visit.pointer);
@@ -202,8 +229,9 @@ function requiredWhy(key: string): string {
   switch (key) {
     case 'ws_servers': return 'the EMS refuses to start without it ("ws_servers array MUST be specified in config file")';
     case 'appKey': return 'the EMS cannot authenticate with ThingWorx without it';
-    case 'host': case 'port': return 'the EMS needs both host and port of the ThingWorx server';
-    case 'name': return 'an auto_bind entry names the Thing it binds';
+    case 'host': return 'without it the EMS exits at start ("Websockets host MUST be specified", observed on 5.3.4)';
+    case 'port': return 'the EMS needs both host and port of the ThingWorx server ("ws_servers arrayitem missing host or port")';
+    case 'name': return 'without it the EMS logs "The input parameter \'name\' is missing", binds nothing for this entry and runs on (observed on 5.3.4)';
     default: return 'the EMS cannot do without it';
   }
 }

@@ -1,14 +1,30 @@
-// Syntax findings. The EMS parses config.json with an old cJSON: strict JSON, and on any parse error it
-// silently falls back to config.json.booted — so everything a lenient parser would forgive is an error here.
+// Syntax findings. The EMS parses config.json with an old cJSON: strict JSON. On a parse error it logs
+// "Error parsing JSON.", loads config.json.booted instead, and exits when there is none (observed on 5.3.4) —
+// so everything a lenient parser would forgive is an error here. One exception: an escape JSON does not allow
+// is read, not refused (cJSON keeps the character after the backslash), so only that string is wrong.
 import { createScanner, type Node, ParseErrorCode, ScanError, SyntaxKind } from 'jsonc-parser';
 import { removeProperty } from '../document/edits';
-import type { FindingSink } from '../document/findings';
-import { MAX_DEPTH, type Model, pointerOfNode } from '../document/model';
-import type { Edit } from '../types';
+import type { FindingSink, Span } from '../document/findings';
+import { emsStringValue, MAX_DEPTH, type Model, pointerOfNode } from '../document/model';
+import { isSecretKey } from '../document/schema';
+import type { Code } from '../codes';
+import type { Edit, Finding } from '../types';
+import { clip } from '../../util/text';
 
 /** A file this broken is not worth more findings: say how many more there were instead. */
 const MAX_SYNTAX_FINDINGS = 100;
-const FALLBACK = 'the EMS cannot load the file and silently falls back to config.json.booted';
+
+/** What the EMS does with a file it cannot parse, said once per file (on its first such finding). */
+export const UNPARSABLE = 'The EMS cannot parse this file: it logs "Error parsing JSON.", loads config.json.booted (the last file it connected with) instead, and when there is none, as on every fresh install, exits ("Failed to load any configuration file.  Exiting...").';
+
+/** The codes of findings that stop the EMS parsing the file. */
+const UNPARSABLE_CODES: ReadonlySet<Code> = new Set<Code>(['json-syntax', 'json-comment', 'json-trailing-comma', 'top-level-not-object']);
+
+/** Appends what the EMS does with an unparsable file to the first finding that makes it so. */
+export function sayOnceWhatTheEmsDoes(findings: readonly Finding[]): void {
+  const first = findings.find((f) => UNPARSABLE_CODES.has(f.code));
+  if (first) first.message = `${first.message} ${UNPARSABLE}`;
+}
 
 export interface TokenScan {
   /** The document nests deeper than MAX_DEPTH: it must not be handed to the recursive parser. */
@@ -45,6 +61,9 @@ export function scanTokens(text: string, sink: FindingSink): TokenScan {
   const scanner = createScanner(text, false);
   let depth = 0;
   let lastSignificant: { kind: SyntaxKind; offset: number } | undefined;
+  // The key before the ':' that precedes a value: a secret's escapes are reported without its text.
+  let lastString = '';
+  let key = '';
   for (let kind = scanner.scan(); kind !== SyntaxKind.EOF; kind = scanner.scan()) {
     if (sink.findings.length >= MAX_SYNTAX_FINDINGS) break;
     const offset = scanner.getTokenOffset();
@@ -53,9 +72,9 @@ export function scanTokens(text: string, sink: FindingSink): TokenScan {
       case SyntaxKind.LineCommentTrivia:
       case SyntaxKind.BlockCommentTrivia:
         if (scanner.getTokenError() === ScanError.UnexpectedEndOfComment) {
-          sink.add('json-syntax', `Unterminated comment: ${FALLBACK}.`, { offset, length }, '');
+          sink.add('json-syntax', 'Unterminated comment.', { offset, length }, '');
         } else {
-          sink.add('json-comment', 'Comments are not JSON: the EMS cannot load a file with comments (config.json.documented is not meant to be run).',
+          sink.add('json-comment', 'Comments are not JSON (config.json.documented is not meant to be run).',
             { offset, length }, '', { fixes: [{ title: 'Remove the comment', edits: [removeComment(text, offset, length, sink)], preferred: true }] });
         }
         continue;
@@ -65,7 +84,7 @@ export function scanTokens(text: string, sink: FindingSink): TokenScan {
       case SyntaxKind.OpenBraceToken:
       case SyntaxKind.OpenBracketToken:
         if (++depth > MAX_DEPTH) {
-          sink.add('json-syntax', `Nested deeper than ${MAX_DEPTH} levels: ${FALLBACK}.`, { offset, length }, '');
+          sink.add('json-syntax', `Nested deeper than ${MAX_DEPTH} levels.`, { offset, length }, '');
           return { tooDeep: true };
         }
         break;
@@ -74,12 +93,16 @@ export function scanTokens(text: string, sink: FindingSink): TokenScan {
         depth = Math.max(0, depth - 1);
         if (lastSignificant?.kind === SyntaxKind.CommaToken) {
           const comma = { offset: lastSignificant.offset, length: 1 };
-          sink.add('json-trailing-comma', `Trailing comma before '${kind === SyntaxKind.CloseBraceToken ? '}' : ']'}': ${FALLBACK}.`, comma, '',
+          sink.add('json-trailing-comma', `Trailing comma before '${kind === SyntaxKind.CloseBraceToken ? '}' : ']'}'.`, comma, '',
             { fixes: [{ title: 'Remove the trailing comma', edits: [{ range: sink.range(comma), newText: '' }], preferred: true }] });
         }
         break;
+      case SyntaxKind.ColonToken:
+        if (lastSignificant?.kind === SyntaxKind.StringLiteral) key = lastString;
+        break;
       case SyntaxKind.StringLiteral:
-        checkEscapes(text, offset, length, sink);
+        lastString = scanner.getTokenValue();
+        checkEscapes(text, offset, length, lastSignificant?.kind === SyntaxKind.ColonToken && isSecretKey(key), sink);
         break;
     }
     lastSignificant = { kind, offset };
@@ -103,33 +126,49 @@ function removeComment(text: string, offset: number, length: number, sink: Findi
 
 const LEGAL_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't', 'u']);
 const CONTROL_ESCAPES = new Set(['b', 'f', 'n', 'r', 't']);
+const CONTROL_NAMES: Record<string, string> = { b: 'a backspace', f: 'a form feed', n: 'a line break', r: 'a carriage return', t: 'a tab' };
 
-/** Backslash escapes in one string token (its raw text, quotes included). */
-function checkEscapes(text: string, offset: number, length: number, sink: FindingSink): void {
+/**
+ * Backslash escapes in one string token (its raw text, quotes included): one finding for the string, naming
+ * each escape once and showing what the EMS reads, with one fix for the whole string. A secret's text is never shown.
+ */
+function checkEscapes(text: string, offset: number, length: number, secret: boolean, sink: FindingSink): void {
   const raw = text.slice(offset, offset + length);
   if (!raw.includes('\\')) return;
   const content = raw.slice(1, raw.endsWith('"') && raw.length > 1 ? -1 : undefined);
   const pathLike = looksLikeWindowsPath(content);
-  const fix = () => ({
-    fixes: [{ title: 'Use forward slashes', edits: [{ range: sink.range({ offset, length }), newText: `"${forwardSlashed(content)}"` }], preferred: true }],
-  });
+  const invalid = new Set<string>();
+  const controls = new Set<string>();
   for (let i = 1; i < raw.length - 1; i++) {
     if (raw[i] !== '\\') continue;
     const escaped = raw[i + 1] ?? '';
-    const at = { offset: offset + i, length: 2 };
-    if (!LEGAL_ESCAPES.has(escaped)) {
-      sink.add('json-invalid-escape',
-        `"\\${escaped}" is not a JSON escape${pathLike ? ': write Windows paths with forward slashes (C:/certs/ca.pem) or doubled backslashes' : ''}; ${FALLBACK}.`,
-        at, '', pathLike ? fix() : undefined);
-    } else if (CONTROL_ESCAPES.has(escaped) && pathLike && isPathSegmentStart(raw, i)) {
-      const name = { b: 'a backspace', f: 'a form feed', n: 'a line break', r: 'a carriage return', t: 'a tab' }[escaped];
-      sink.add('suspicious-escape',
-        `"\\${escaped}" is ${name}, not a folder separator: the EMS would read a path with a control character in it. Use forward slashes.`,
-        at, '', fix());
-    }
-    if (escaped === 'u') i += 5;
-    else i += 1;
+    if (!LEGAL_ESCAPES.has(escaped)) invalid.add(escaped);
+    else if (CONTROL_ESCAPES.has(escaped) && pathLike && isPathSegmentStart(raw, i)) controls.add(escaped);
+    i += escaped === 'u' ? 5 : 1;
   }
+  if (!invalid.size && !controls.size) return;
+  const fix = pathLike
+    ? { fixes: [{ title: 'Use forward slashes', edits: [{ range: sink.range({ offset, length }), newText: `"${forwardSlashed(content)}"` }], preferred: true }] }
+    : undefined;
+  const reads = secret ? '' : `, so it reads ${shown(emsStringValue(content))}`;
+  const advice = pathLike ? ' Write Windows paths with forward slashes (C:/certs/ca.pem) or doubled backslashes.' : '';
+  const at = { offset, length };
+  if (invalid.size) {
+    const list = [...invalid].map((e) => `"\\${e}"`).join(', ');
+    const also = controls.size ? ` and turns ${[...controls].map((e) => `"\\${e}" into ${CONTROL_NAMES[e]}`).join(', ')}` : '';
+    sink.add('json-invalid-escape',
+      `${list} ${invalid.size > 1 ? 'are not JSON escapes' : 'is not a JSON escape'}: the EMS still loads the file, but drops ${invalid.size > 1 ? 'those backslashes' : 'that backslash'}${also}${reads}.${advice}`,
+      at, '', fix);
+  } else {
+    const list = [...controls].map((e) => `"\\${e}" is ${CONTROL_NAMES[e]}`).join(', ');
+    sink.add('suspicious-escape', `${list}, not a folder separator: the EMS reads a path with a control character in it${reads}. Use forward slashes.`, at, '', fix);
+  }
+}
+
+/** A value as the EMS reads it, one line: control characters named, so a tab is seen. */
+function shown(value: string): string {
+  const named = value.replace(/[\b\f\n\r\t]/g, (c) => ({ '\b': '<BS>', '\f': '<FF>', '\n': '<LF>', '\r': '<CR>', '\t': '<TAB>' })[c]!);
+  return `"${clip(named, 160)}"`;
 }
 
 /** The backslash at i separates path segments: after a drive or another separator, before a name. */
@@ -182,20 +221,78 @@ const PARSE_MESSAGES: Partial<Record<ParseErrorCode, string>> = {
   [ParseErrorCode.InvalidCharacter]: 'A control character inside a string (escape it)',
 };
 
-/** Pass 2: what the parser could not read. Escapes and comments were reported by scanTokens. */
+/** Errors after which jsonc-parser's tree is still what the text says: comments, escapes, text after the end. */
+const FAITHFUL = new Set<ParseErrorCode>([ParseErrorCode.InvalidEscapeCharacter, ParseErrorCode.InvalidCommentToken,
+  ParseErrorCode.UnexpectedEndOfComment, ParseErrorCode.EndOfFileExpected]);
+
+/**
+ * The innermost object or array around every place the parser had to recover from. Its tree there is a guess
+ * (a key dropped, a value cut short), so findings inside it — "private_key is not set" two lines above it — are
+ * not said. Linear: one descent per error, at most MAX_SYNTAX_FINDINGS of them.
+ */
+export function recoveredSpans(model: Model): Span[] {
+  const spans: Span[] = [];
+  for (const error of model.parseErrors.slice(0, MAX_SYNTAX_FINDINGS * 10)) {
+    if (FAITHFUL.has(error.error) || !model.root) continue;
+    let container: Node = model.root;
+    for (let depth = 0; depth <= MAX_DEPTH; depth++) {
+      const child: Node | undefined = container.children?.flatMap((c) => (c.type === 'property' ? c.children ?? [] : [c]))
+        .find((c) => (c.type === 'object' || c.type === 'array') && error.offset >= c.offset && error.offset <= c.offset + c.length);
+      if (!child) break;
+      container = child;
+    }
+    const span = { offset: container.offset, length: Math.max(container.length, 1) };
+    if (!spans.some((s) => s.offset === span.offset)) spans.push(span);
+  }
+  return spans;
+}
+
+/** Curly quotes, as word processors and web pages type them: JSON knows only the straight double quote. */
+const TYPOGRAPHIC = /[\u201c\u201d\u201e\u201f\u2033\u2018\u2019\u201a\u201b]/;
+
+/**
+ * Pass 2: what the parser could not read, at most one finding per line — a stray word or a curly quote is one
+ * mistake, however many tokens the parser trips over after it. Escapes and comments were reported by scanTokens.
+ */
 export function reportParseErrors(model: Model, sink: FindingSink): void {
   let reported = 0;
+  let lastLine = -1;
   const errors = model.parseErrors.filter((e) => e.error !== ParseErrorCode.InvalidEscapeCharacter
     && e.error !== ParseErrorCode.InvalidCommentToken && e.error !== ParseErrorCode.UnexpectedEndOfComment);
-  for (const error of errors) {
+  let lastEnd = -1;
+  for (const [index, error] of errors.entries()) {
+    const line = model.positionAt(error.offset).line;
+    // The same line, or nothing but blanks since the last error: the parser is still tripping over one mistake.
+    const followOn = line === lastLine || (lastEnd >= 0 && model.text.slice(lastEnd, error.offset).trim() === '');
+    lastLine = line;
+    lastEnd = Math.max(lastEnd, error.offset + error.length);
+    if (followOn) continue;
     if (reported === MAX_SYNTAX_FINDINGS) {
-      sink.add('json-syntax', `…and ${errors.length - reported} more syntax errors.`, { offset: error.offset, length: error.length }, '');
+      sink.add('json-syntax', `…and more syntax errors (${errors.length - index} more places the parser stopped at).`, { offset: error.offset, length: error.length }, '');
       break;
     }
-    const message = model.text.trim() === '' ? 'The file is empty' : (PARSE_MESSAGES[error.error] ?? 'Syntax error');
-    sink.add('json-syntax', `${message}: ${FALLBACK}.`, { offset: error.offset, length: Math.max(error.length, 1) }, '');
+    const at = { offset: error.offset, length: Math.max(error.length, 1) };
+    const curly = typographicQuoteOn(model, line);
+    if (curly) {
+      sink.add('json-syntax', `A typographic quote (${curly.quote}) where JSON needs a straight double quote (").`, at, '', {
+        fixes: [{ title: 'Use straight double quotes', edits: [{ range: sink.range(curly.span), newText: curly.straight }], preferred: true }],
+      });
+    } else {
+      const message = model.text.trim() === '' ? 'The file is empty' : (PARSE_MESSAGES[error.error] ?? 'Syntax error');
+      sink.add('json-syntax', `${message}.`, at, '');
+    }
     reported++;
   }
+}
+
+/** The first curly quote on a line, and the line's text with every curly quote made straight. */
+function typographicQuoteOn(model: Model, line: number): { quote: string; span: { offset: number; length: number }; straight: string } | undefined {
+  const start = model.offsetAt({ line, character: 0 });
+  const end = model.offsetAt({ line, character: Number.MAX_SAFE_INTEGER });
+  const text = model.text.slice(start, end);
+  const found = TYPOGRAPHIC.exec(text);
+  if (!found) return undefined;
+  return { quote: found[0], span: { offset: start, length: end - start }, straight: text.replace(new RegExp(TYPOGRAPHIC.source, 'g'), '"') };
 }
 
 /** Same key twice in one object. cJSON reads the first one and ignores case, so `appKey` and `appkey` collide too. */

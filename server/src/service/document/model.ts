@@ -1,6 +1,6 @@
 // The parsed document: jsonc-parser's tree plus what every check needs — positions, JSON pointers,
 // and case-insensitive property lookup (the EMS's cJSON looks keys up ignoring case).
-import { type Node, type ParseError, parseTree } from 'jsonc-parser';
+import { type Node, type ParseError, ParseErrorCode, parseTree } from 'jsonc-parser';
 import type { Position, Range } from '../types';
 
 /** cJSON's default nesting limit; deeper documents are refused before the recursive parser sees them. */
@@ -74,7 +74,47 @@ export function parseModel(index: TextIndex, tooDeep: boolean): Model {
   // Comments and trailing commas are reported by the syntax check with their own codes; parse past them
   // so that the rest of the file is still checked.
   const root = tooDeep ? undefined : parseTree(index.text, parseErrors, { allowTrailingComma: true, disallowComments: false });
+  if (root && parseErrors.some((e) => e.error === ParseErrorCode.InvalidEscapeCharacter)) readStringsAsTheEms(root, index.text);
   return { ...index, root, parseErrors };
+}
+
+/**
+ * jsonc-parser drops a string's unknown escape whole ("\c" → ""); the EMS's cJSON keeps the character after
+ * the backslash ("\c" → "c", observed on 5.3.4). Every check, hover and report must see what the EMS reads.
+ */
+function readStringsAsTheEms(root: Node, text: string): void {
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    // Values only: a key keeps jsonc-parser's reading, so that pointers resolve the way other JSON tools read them.
+    if (node.type === 'string' && !(node.parent?.type === 'property' && node.parent.children?.[0] === node)) {
+      const raw = text.slice(node.offset + 1, node.offset + node.length - 1);
+      if (raw.includes('\\')) (node as { value: unknown }).value = emsStringValue(raw);
+    }
+    for (const child of node.children ?? []) stack.push(child);
+  }
+}
+
+const CONTROL: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/** The value cJSON reads from a string's raw content (between the quotes): unknown escapes keep their character. */
+export function emsStringValue(raw: string): string {
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i]!;
+    if (ch !== '\\' || i + 1 >= raw.length) {
+      out += ch;
+      continue;
+    }
+    const next = raw[++i]!;
+    if (next === 'u' && /^[0-9A-Fa-f]{4}$/.test(raw.slice(i + 1, i + 5))) {
+      out += String.fromCharCode(parseInt(raw.slice(i + 1, i + 5), 16));
+      i += 4;
+    } else {
+      out += CONTROL[next] ?? next;
+    }
+  }
+  return out;
 }
 
 function computeLineStarts(text: string): number[] {

@@ -27,6 +27,21 @@ export interface WhenRule {
   fix?: string | number | boolean;
   since?: string;
   until?: string;
+  /** The start-up line the EMS logs for this setting (printed from 5.4.0 on). */
+  'x-ems-logs'?: string;
+  /** Sibling key → value that makes the rule moot. */
+  'x-ems-unless'?: Record<string, string | number | boolean>;
+}
+
+/** What the EMS does with a number outside minimum/maximum, and the severity that follows from it. */
+export interface Consequence {
+  message: string;
+  severity?: 'error' | 'warning' | 'information';
+}
+
+export interface OutOfRange {
+  below?: Consequence;
+  above?: Consequence;
 }
 
 export interface CompanionRule {
@@ -66,7 +81,14 @@ export interface SchemaNode {
   'x-ems-unknown'?: { message: string; suggest?: string };
   'x-ems-severity'?: 'error' | 'warning' | 'information' | 'hint';
   'x-ems-patternMessage'?: string;
-  'x-ems-format'?: 'openssl-cipher-list';
+  'x-ems-format'?: 'openssl-cipher-list' | 'ems-encryption';
+  'x-ems-unreadThrough'?: string;
+  'x-ems-choices'?: string[];
+  'x-ems-undocumented'?: boolean;
+  'x-ems-requiredSeverity'?: 'warning';
+  'x-ems-wrongType'?: Consequence;
+  'x-ems-ignoredString'?: string;
+  'x-ems-outOfRange'?: OutOfRange;
   'x-ems-directory'?: boolean;
 }
 

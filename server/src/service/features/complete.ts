@@ -9,14 +9,14 @@ import type { CertInfo, ParsedPki } from '../../pki';
 import { code } from './describe';
 import { PKI_EXTENSIONS } from '../checks/files';
 import { readPkiFile } from '../checks/read';
-import type { CheckResult } from '../checks';
+import type { CheckResult } from '../target/result';
 import { isRemoteWindowsPath } from '../document/home';
 import { type Model, nodeAt, propertiesOf } from '../document/model';
 import type { PkiCache } from '../cache/pki';
 import type { FileSystemPort } from '../ports';
 import { allowedTypes, alternativeFor, type FileRole, schemaAt, type SchemaNode } from '../document/schema';
 import type { Edit, Position, Range } from '../types';
-import { atLeast, before, formatVersion, parseVersion, type Version } from '../version';
+import { atLeast, atMost, before, formatVersion, parseVersion, type Version } from '../version';
 import { capitalize, clip, isoDate } from '../../util/text';
 
 export interface CompletionEntry {
@@ -53,7 +53,7 @@ export async function complete(result: CheckResult, position: Position, ports: C
   const model = result.document.model;
   const site = locate(model.text, model.offsetAt(position));
   if (!site) return [];
-  const context: Context = { result, model, site, version: parseVersion(result.settings.emsVersion)!, range: model.rangeOf(site.start, site.end - site.start) };
+  const context: Context = { result, model, site, version: parseVersion(result.target.release)!, range: model.rangeOf(site.start, site.end - site.start) };
   const schema = schemaAt(site.path);
   if (!schema) return [];
   if (site.kind === 'key') return keyEntries(context, schema);
@@ -168,7 +168,7 @@ function keyEntries(context: Context, objectSchema: SchemaNode): CompletionEntry
   const properties = alternativeFor(objectSchema, 'object')?.properties ?? {};
   const present = presentKeys(context);
   return Object.entries(properties).flatMap(([key, schema], index) =>
-    schema['x-ems-unknown'] || present.has(key.toLowerCase()) ? [] : [keyEntry(context, key, schema, index)]);
+    schema['x-ems-unknown'] || schema['x-ems-undocumented'] || present.has(key.toLowerCase()) ? [] : [keyEntry(context, key, schema, index)]);
 }
 
 /** Keys already in the object, as the EMS compares them (ignoring case); not the one being typed. */
@@ -206,6 +206,7 @@ function versionNote(schema: SchemaNode, version: Version): string | undefined {
   const since = schema['x-ems-since'];
   if (removed && atLeast(version, removed)) return `not read since EMS ${removed} (target ${formatVersion(version)})`;
   if (since && before(version, since)) return `read from EMS ${since} (target ${formatVersion(version)})`;
+  if (atMost(version, schema['x-ems-unreadThrough'])) return `not read by EMS ${formatVersion(version)}`;
   return undefined;
 }
 
@@ -216,7 +217,7 @@ function valueSnippet(schema: SchemaNode, version: Version): string {
   const sample = [schema.default, form.default, schema.examples?.[0], form.examples?.[0]].find((v) => v !== undefined && alternativeFor(form, jsonType(v)));
   if (typeof sample === 'string') return `"\${1:${snippetText(JSON.stringify(sample).slice(1, -1))}}"`;
   if (sample !== undefined) return `\${1:${snippetText(inlineJson(sample))}}`;
-  const strings = form.enum?.filter((e): e is string => typeof e === 'string');
+  const strings = (form.enum ?? form['x-ems-choices'])?.filter((e): e is string => typeof e === 'string');
   if (strings?.length) return `"\${1|${strings.map(choiceText).join(',')}|}"`;
   const types = allowedTypes(form);
   if (types.includes('boolean')) return '${1|true,false|}';
@@ -246,7 +247,7 @@ function valueEntries(context: Context, schema: SchemaNode): CompletionEntry[] {
   };
   if (schema.default !== undefined) add(schema.default);
   for (const alternative of schema.anyOf ?? [schema]) {
-    alternative.enum?.forEach(add);
+    (alternative.enum ?? alternative['x-ems-choices'])?.forEach(add);
     if (allowedTypes(alternative).includes('boolean')) [true, false].forEach(add);
   }
   for (const rule of schema['x-ems-when'] ?? []) {

@@ -4,12 +4,12 @@
 // Values themselves are never echoed (except file paths), so secrets cannot reach a hover.
 import { findNodeAtOffset, getNodePath, type Node } from 'jsonc-parser';
 import { code, describeFile, joinBlocks, settingName } from './describe';
-import type { CheckResult } from '../checks';
+import type { CheckResult } from '../target/result';
 import { findProperty, typeWord } from '../document/model';
 import { describeRole } from '../document/roles';
 import { allowedTypes, propertySchema, ROOT_SCHEMA, type SchemaNode } from '../document/schema';
 import type { Position, Range } from '../types';
-import { atLeast, before, parseVersion, type Version } from '../version';
+import { atLeast, atMost, before, parseVersion, type Version } from '../version';
 import { article, capitalize } from '../../util/text';
 
 export interface Hover {
@@ -25,7 +25,7 @@ export function hover(result: CheckResult, position: Position): Hover | undefine
   const node = findNodeAtOffset(model.root, model.offsetAt(position));
   if (!node || node.type === 'object' || node.type === 'array' || node.type === 'property') return undefined;
   const range = model.rangeOf(node.offset, node.length);
-  const version = parseVersion(result.settings.emsVersion)!;
+  const version = parseVersion(result.target.release)!;
   const isKey = node.parent?.type === 'property' && node.parent.children?.[0] === node;
   if (!isKey) {
     const visit = visits.find((v) => v.node === node);
@@ -110,6 +110,7 @@ function facts(schema: SchemaNode): string[] {
   const lines: string[] = [];
   if (schema.default !== undefined) lines.push(`- Default: ${json(schema.default)}`);
   if (schema.enum) lines.push(`- Allowed: ${schema.enum.map(json).join(', ')}`);
+  if (schema['x-ems-choices']) lines.push(`- Documented: ${schema['x-ems-choices'].map(json).join(', ')}`);
   const range = numberRange(schema);
   if (range) lines.push(`- Range: ${range}`);
   // A secret's example is still shaped like a secret; the doc says enough.
@@ -153,6 +154,12 @@ function versionNotes(schema: SchemaNode, target: string, version: Version, pref
     lines.push(before(version, since)
       ? `${prefix}**read from EMS ${since} — not by ${target}, your target.**`
       : `${prefix}read from EMS ${since} (your target ${target} reads it).`);
+  }
+  const unread = schema['x-ems-unreadThrough'];
+  if (atMost(version, unread)) {
+    lines.push(`${prefix}**not read by EMS ${target}, your target:** the name is in neither the 5.3.4 nor the 5.4.0 binary.`);
+  } else if (unread && !since) {
+    lines.push(`${prefix}not in the 5.3.4 or 5.4.0 binary; whether EMS ${target} reads it is not known.`);
   }
   if (removed) {
     lines.push(atLeast(version, removed)

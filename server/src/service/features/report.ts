@@ -2,11 +2,11 @@
 // grouped by setting, with the facts the hovers show (describe.ts) and the findings on each file.
 import { code, describeFile, escape, joinBlocks, nearestExpiry, settingNameOfPointer, validityVerdict } from './describe';
 import type { FileReference } from '../checks/files';
-import type { CheckResult } from '../checks';
+import type { CheckResult } from '../target/result';
 import { parsePointer } from '../document/model';
 import { describeRole } from '../document/roles';
 import { isoDate } from '../../util/text';
-import type { Finding } from '../types';
+import type { Finding, Target } from '../types';
 
 /** Findings listed per file; a bundle of expired CAs can carry one per certificate. */
 const MAX_FINDINGS = 20;
@@ -35,13 +35,23 @@ function header(result: CheckResult, configLabel: string): string[] {
   return [
     `- **Config:** ${code(configLabel)}`,
     `- **EMS home:** ${result.home !== undefined ? code(result.home) : 'none (the document has no location, so relative paths were not resolved)'}`,
-    `- **Target EMS release:** ${escape(result.settings.emsVersion)}`,
+    `- **Target EMS release:** ${escape(result.target.release)} — ${targetOrigin(result.target)}`,
     `- **Judged at:** ${isoDate(result.now)}`,
     `- **Files checked:** ${read} of ${files.length} read${folders ? ` (and ${folders} folder${folders === 1 ? '' : 's'}, not read)` : ''}`,
     `- **Nearest expiry:** ${nearest
       ? `${isoDate(nearest.certificate.notAfter)} — ${validityVerdict(nearest.certificate, result.now)}: ${code(nearest.certificate.subjectCN ?? nearest.certificate.subject)} in ${code(settingNameOfPointer(nearest.reference.pointer))}`
       : 'no certificate was read'}`,
   ];
+}
+
+/** Where the release came from, and how to choose another. */
+function targetOrigin(target: Target): string {
+  switch (target.source) {
+    case 'binary': return `read from ${code(target.binary ?? '')}${target.build ? ` (version ${escape(target.build)})` : ''}; the setting ${code('emsConfig.emsVersion')} chooses another`;
+    case 'default': return `the default, the newest known release: no EMS binary (${code('wsems')}) in the EMS home says which; the setting ${code('emsConfig.emsVersion')} chooses one`;
+    case 'flag': return `chosen with ${code('--ems-version')}`;
+    case 'setting': return `chosen with the setting ${code('emsConfig.emsVersion')}`;
+  }
 }
 
 /** The items of an array setting (cert_chain before 5.4.0) belong under the setting. */

@@ -1,10 +1,15 @@
-// What the language status item shows for a document: target release, files read, counts, nearest expiry.
-import type { CheckResult } from '../checks';
+// What the language status item shows for a document: target release and where it came from, files read,
+// counts, nearest expiry.
+import type { CheckResult } from '../target/result';
+import type { Target } from '../types';
 import { nearestExpiry } from './describe';
 import { relativeDays } from '../../util/text';
 
 export interface DocumentStatus {
+  /** The release the document was checked as (target.release). */
   emsVersion: string;
+  /** That release and where it came from: the settings, the EMS binary in the home, or the default. */
+  target: Target;
   /** Certificate and key files the last check read. */
   filesChecked: number;
   /**
@@ -19,7 +24,8 @@ export interface DocumentStatus {
 export function documentStatus(result: CheckResult): DocumentStatus {
   const nearest = nearestExpiry(result.files);
   const status: DocumentStatus = {
-    emsVersion: result.settings.emsVersion,
+    emsVersion: result.target.release,
+    target: result.target,
     filesChecked: result.files.filter((f) => f.status === 'ok').length,
     errors: result.findings.filter((f) => f.severity === 'error').length,
     warnings: result.findings.filter((f) => f.severity === 'warning').length,

@@ -102,6 +102,8 @@ describe('fuzz: the checker itself', () => {
     assert.deepEqual(result.findings.map((f) => `${f.code} ${f.pointer}`), [
       'cert-expired /certificates/cert_chain/1', 'not-a-ca /certificates/cert_chain/1',
       'cert-expired /certificates/http_client_ca_certs', 'not-a-ca /certificates/http_client_ca_certs',
+      // alone in http_client_ca_certs, the expired leaf is no root to chain to (cert_chain has ca-list.pem's root).
+      'ca-list-no-root /certificates/http_client_ca_certs',
       'wrong-content-kind /http_server/certificate',
     ]);
     assert.equal(result.files.find((f) => f.pointer === '/certificates/key_file')?.keyMatchesCertificate, true);

@@ -63,6 +63,7 @@ export const CODES = {
   'file-empty': { category: 'files', severity: 'error', summary: 'The file is empty.' },
   // Contents: the pki module's codes, then the two only the service can tell (they need the config).
   ...contents(PKI_CODES),
+  'ca-list-no-root': { category: 'contents', severity: 'error', summary: 'A CA list with no root (self-signed) certificate: no platform certificate can chain up to it.' },
   'key-unencrypted': { category: 'contents', severity: 'warning', summary: 'An HTTP server private key without a passphrase.' },
   'passphrase-unverifiable': { category: 'contents', severity: 'information', summary: 'The passphrase is stored encrypted, so it cannot be tried.' },
 } as const satisfies Record<string, CodeInfo>;

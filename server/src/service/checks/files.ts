@@ -82,12 +82,39 @@ export async function checkFiles(targets: ReadonlyMap<string, Visit>, context: F
   for (const [i, reference] of references.entries()) {
     if (reference.role === 'private-key' && reference.parsed) checkKey(visits[i]!, reference, byPointer, context);
   }
+  checkTrustAnchors(references, visits, context);
   for (const reference of references) {
     for (const certificate of reference.parsed?.certificates ?? []) {
       context.inputs.changesAt(validityChangesAt(certificate, context.now, context.settings.expiryWarningDays));
     }
   }
   return references;
+}
+
+/**
+ * A CA list with no self-signed certificate: verification needs a chain up to a root the list holds, so no
+ * platform certificate is accepted. EMS 5.3.4 refused the server certificate with only the intermediate CA, or
+ * only the server's own certificate, in cert_chain (observed); OpenSSL 3 agrees on the same bytes ("unable to get
+ * issuer certificate"). The files of one setting count together: cert_chain may be an array of files.
+ */
+function checkTrustAnchors(references: readonly FileReference[], visits: readonly Visit[], context: FilesContext): void {
+  const bySetting = new Map<string, { references: FileReference[]; first: Visit }>();
+  for (const [i, reference] of references.entries()) {
+    if (reference.role !== 'ca-list') continue;
+    const setting = reference.pointer.replace(/\/\d+$/, '');
+    const entry = bySetting.get(setting) ?? { references: [], first: visits[i]! };
+    entry.references.push(reference);
+    bySetting.set(setting, entry);
+  }
+  for (const [setting, { references: files, first }] of bySetting) {
+    // Only a verdict on every file: a missing or unreadable one has its own finding and might hold the root.
+    if (!files.every((f) => f.status === 'ok' && f.parsed)) continue;
+    const certificates = files.flatMap((f) => f.parsed!.certificates);
+    if (!certificates.length || certificates.some((c) => c.selfSigned)) continue;
+    const name = setting.split('/').pop();
+    context.sink.add('ca-list-no-root', `${name} holds no root (self-signed) certificate, so no platform certificate can chain up to it: the EMS refuses every one ("Invalid certificate", observed on EMS 5.3.4 with only the intermediate CA or only the server's certificate listed). Add the root CA that issued the chain.`,
+      first.node, first.pointer);
+  }
 }
 
 async function resolveAndRead(visit: Visit, context: FilesContext): Promise<FileReference> {

@@ -187,7 +187,8 @@ class Walker {
       }
       if (enumValues && !enumValues.includes(value)) {
         const close = enumValues.find((e) => e.toLowerCase() === trimmed.toLowerCase());
-        this.sink.add('invalid-value', `${name} is "${value}"; the EMS knows ${enumValues.map((e) => `"${e}"`).join(', ')}.`, node, visit.pointer,
+        const ignored = close ? ` The EMS compares it as written and does not apply "${value}" (observed on 5.3.4 with logger.level "trace").` : '';
+        this.sink.add('invalid-value', `${name} is "${value}"; the EMS knows ${enumValues.map((e) => `"${e}"`).join(', ')}.${ignored}`, node, visit.pointer,
           close ? { replacement: close, fixes: [replaceFix(this.sink, node, JSON.stringify(close), `Change to "${close}"`, true)] } : undefined);
         return;
       }

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import {
   commands, ConfigurationTarget, type ExtensionContext, languages, type LanguageStatusItem, LanguageStatusSeverity, Range, Selection, Uri, window, workspace,
 } from 'vscode';
-import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { RecheckRequest, ReportRequest, type ReportParams, SelectCommand, StatusRequest, type StatusParams, type StatusResult } from '../../server/src/lsp/protocol';
 
 const LANGUAGE = 'ems-config';
@@ -29,10 +29,13 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
     documentSelector: [{ language: LANGUAGE }],
     outputChannel,
     // VS Code answers with package.json's default when emsVersion is unset; the server must know it is unset,
-    // so that it reads the release from the EMS binary in the home instead.
+    // so that it reads the release from the EMS binary in the home instead. Workspace trust travels with the
+    // settings, so that the server (which cannot ask VS Code) reads only inside the workspace until trusted.
     middleware: { workspace: { configuration: async (params, token, next) => {
       const values = await next(params, token);
-      return Array.isArray(values) ? values.map((value: unknown, i) => (params.items[i]?.section === 'emsConfig' ? withChosenVersionOnly(value, params.items[i]?.scopeUri) : value)) : values;
+      return Array.isArray(values)
+        ? values.map((value: unknown, i) => (params.items[i]?.section === 'emsConfig' ? withTrust(withChosenVersionOnly(value, params.items[i]?.scopeUri)) : value))
+        : values;
     } } },
   };
   // The id is the settings prefix: vscode-languageclient reads emsConfig.trace.server by it.
@@ -86,6 +89,9 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
   );
 
   await started.start();
+  // What the middleware adds changed: the server pulls the settings again, as on a configuration change.
+  const settingsChanged = () => void started.sendNotification(DidChangeConfigurationNotification.type, { settings: null }).catch(() => undefined);
+  context.subscriptions.push(workspace.onDidGrantWorkspaceTrust(settingsChanged), workspace.onDidChangeWorkspaceFolders(settingsChanged));
   void refresh();
   return { statusItem: status };
 }
@@ -104,6 +110,12 @@ function withChosenVersionOnly(value: unknown, scopeUri: string | undefined): un
   if (chosen) return value;
   const { emsVersion: _unset, ...rest } = value as Record<string, unknown>;
   return rest;
+}
+
+/** The settings section with the workspace's trust and its folders (file-system paths; others hold no files). */
+function withTrust(value: unknown): unknown {
+  const folders = (workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file').map((folder) => folder.uri.fsPath);
+  return { ...(value && typeof value === 'object' ? value : {}), trust: { trusted: workspace.isTrusted, folders } };
 }
 
 /** After the release in the status item: where it came from, unless the user chose it. */

@@ -10,7 +10,7 @@ import {
   createProtocolConnection, type Diagnostic, DidChangeWatchedFilesNotification, FileChangeType, type ProtocolConnection,
   PublishDiagnosticsNotification, RegistrationRequest, StreamMessageReader, StreamMessageWriter, ConfigurationRequest, type Registration,
 } from 'vscode-languageserver-protocol/node';
-import { startServer } from '../../server/src/lsp/server';
+import { type ServerOptions, startServer } from '../../server/src/lsp/server';
 import type { Timers } from '../../server/src/lsp/verdictTimers';
 import { REPO_ROOT } from './repo';
 
@@ -23,6 +23,8 @@ export interface TestClient {
   registrations: Registration[];
   /** Settings the client answers workspace/configuration with. */
   settings: Record<string, unknown>;
+  /** Every publishDiagnostics the server sent, in order: the document version it was for. */
+  published: { uri: string; version: number | undefined }[];
   /** Resolves with the next diagnostics published for uri that satisfy the predicate. */
   diagnostics(uri: string, predicate?: (d: Diagnostic[]) => boolean, timeoutMs?: number): Promise<Diagnostic[]>;
   close(): Promise<void>;
@@ -39,11 +41,11 @@ export async function startClient(capabilities: Record<string, unknown> = {}, in
 }
 
 /** The server in this process, over in-memory streams, judging by the test's clock and timers. */
-export async function startInProcess(timers: Timers, capabilities: Record<string, unknown> = {}): Promise<TestClient> {
+export async function startInProcess(timers: Timers, capabilities: Record<string, unknown> = {}, options: ServerOptions = {}): Promise<TestClient> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const server = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
-  startServer(server, timers);
+  startServer(server, timers, options);
   const connection = createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   // No processId (the server would poll it) and no exit notification (it would end this process).
   return connect(connection, process, null, capabilities, undefined, async () => {
@@ -59,6 +61,7 @@ async function connect(connection: ProtocolConnection, serverProcess: TestClient
     connection,
     process: serverProcess,
     registrations: [],
+    published: [],
     settings: {},
     diagnostics(uri, predicate = () => true, timeoutMs = 10_000) {
       const current = latest.get(uri);
@@ -73,7 +76,8 @@ async function connect(connection: ProtocolConnection, serverProcess: TestClient
       connection.dispose();
     },
   };
-  connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, diagnostics }) => {
+  connection.onNotification(PublishDiagnosticsNotification.type, ({ uri, version, diagnostics }) => {
+    client.published.push({ uri, version });
     latest.set(uri, diagnostics);
     for (const waiter of [...waiters]) {
       if (waiter.uri === uri && waiter.predicate(diagnostics)) {

@@ -25,10 +25,14 @@ export class MemoryFileSystem implements FileSystemPort {
   readonly platform = 'posix' as const;
   /** Every path read, for tests that want to know. */
   readonly reads: string[] = [];
+  /** Every path stat-ed and every folder listed: what an untrusted workspace must not touch. */
+  readonly stats: string[] = [];
+  readonly listings: string[] = [];
 
   constructor(readonly entries: Map<string, MemoryEntry> = new Map()) {}
 
   async stat(file: string): Promise<FileStat> {
+    this.stats.push(file);
     const entry = this.entries.get(path.posix.normalize(file));
     if (!entry) throw new FsError('not-found', 'no such file');
     if (entry.fault?.at === 'stat' && 'error' in entry.fault) throw failure(entry.fault.error);
@@ -51,6 +55,7 @@ export class MemoryFileSystem implements FileSystemPort {
   }
 
   async readDirectory(folder: string): Promise<string[]> {
+    this.listings.push(folder);
     // As readdir does, a folder named with a trailing separator is the folder.
     const wanted = path.posix.normalize(folder).replace(/(?<=.)\/+$/, '');
     const names = new Set<string>();

@@ -1,6 +1,7 @@
 // The diagnostic catalogue docs/diagnostics.md must describe every code the product can report, and
 // nothing else: one `### \`code\`` section per code, and one summary-table row whose default severity is
-// the one in server/src/service/codes.ts. A failure names the codes and lines to fix.
+// the one in server/src/service/codes.ts. Each section says what the real EMS does and on what evidence,
+// and a recorded EMS case it cites must exist. A failure names the codes and lines to fix.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -88,6 +89,47 @@ function groupBy<T extends { code: string }>(items: T[]): Map<string, T[]> {
   return map;
 }
 
+/** The kinds of evidence, strongest first (docs/diagnostics.md, "Severities"). */
+const EVIDENCE_KINDS = ['observed', 'binary', 'documented', 'inferred'];
+/** `**Evidence:** kind …`, optionally several kinds first, comma- or slash-separated: "observed/binary …". */
+const EVIDENCE_LINE = new RegExp(`^\\*\\*Evidence:\\*\\* (?:${EVIDENCE_KINDS.join('|')})\\b(?:\\s*[,/]\\s*(?:${EVIDENCE_KINDS.join('|')})\\b)*`);
+
+/** The lines of a section body that start with this bold label. */
+function labelled(section: Section, label: string): string[] {
+  return section.body.filter((text) => text.startsWith(`**${label}:**`));
+}
+
+/** The first line of each paragraph of a section body, in order. */
+function paragraphStarts(section: Section): string[] {
+  return section.body.filter((text, i) => text.trim() !== '' && (i === 0 || section.body[i - 1]!.trim() === ''));
+}
+
+/** The EMS cases the recorder ran (test/ems/recorded.json), when that file is present. */
+const RECORDED = path.join(REPO_ROOT, 'test', 'ems', 'recorded.json');
+const recordedCases = fs.existsSync(RECORDED)
+  ? new Set(Object.keys((JSON.parse(fs.readFileSync(RECORDED, 'utf8')) as { cases: Record<string, unknown> }).cases))
+  : undefined;
+
+/** Case names cited as "case `name`" or "cases `a`, `b` and `c`", with their line. */
+function citedCases(): { name: string; line: number }[] {
+  const cited: { name: string; line: number }[] = [];
+  // A citation may wrap onto the next line: join each paragraph before searching it.
+  let paragraph: { text: string; line: number } | undefined;
+  const flush = () => {
+    if (!paragraph) return;
+    for (const match of paragraph.text.matchAll(/\bcases? ((?:`[^`]+`(?:,\s*|\s+and\s+|\s+or\s+)?)+)/g)) {
+      for (const name of match[1]!.matchAll(/`([^`]+)`/g)) cited.push({ name: name[1]!, line: paragraph.line });
+    }
+    paragraph = undefined;
+  };
+  for (const { text, line } of outsideFences()) {
+    if (text.trim() === '') flush();
+    else paragraph = paragraph ? { text: `${paragraph.text} ${text}`, line: paragraph.line } : { text, line };
+  }
+  flush();
+  return cited;
+}
+
 const parsed = sections();
 const byCode = groupBy(parsed.sections);
 const rows = summaryRows();
@@ -129,6 +171,38 @@ describe('docs/diagnostics.md', () => {
       else if (stated[1] !== expected) wrong.push(`${section.code} (line ${section.line}): says ${stated[1]}, codes.ts says ${expected}`);
     }
     assert.deepEqual(wrong, []);
+  });
+
+  test('each section says once what the EMS does, and once on what evidence', () => {
+    const wrong: string[] = [];
+    for (const section of parsed.sections.filter((s) => known.has(s.code))) {
+      const what = labelled(section, 'What the EMS does');
+      const evidence = labelled(section, 'Evidence');
+      if (what.length !== 1) wrong.push(`${section.code} (line ${section.line}): ${what.length} "**What the EMS does:**" lines, expected 1`);
+      if (evidence.length !== 1) wrong.push(`${section.code} (line ${section.line}): ${evidence.length} "**Evidence:**" lines, expected 1`);
+      for (const line of evidence.filter((text) => !EVIDENCE_LINE.test(text))) {
+        wrong.push(`${section.code} (line ${section.line}): "${line}" does not start with ${EVIDENCE_KINDS.join(', ')}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  test('what the EMS does and the evidence come right after the default severity', () => {
+    const wrong: string[] = [];
+    for (const section of parsed.sections.filter((s) => known.has(s.code))) {
+      const starts = paragraphStarts(section);
+      const at = starts.findIndex((text) => text.startsWith('**Default severity:**'));
+      const next = starts.slice(at + 1, at + 3).map((text) => /^\*\*([^*]+):\*\*/.exec(text)?.[1] ?? text.slice(0, 30));
+      if (at < 0 || next[0] !== 'What the EMS does' || next[1] !== 'Evidence') {
+        wrong.push(`${section.code} (line ${section.line}): after the default severity come ${JSON.stringify(next)}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  test('every EMS case cited exists in test/ems/recorded.json', { skip: recordedCases ? false : 'test/ems/recorded.json is absent' }, () => {
+    const unknown = citedCases().filter((c) => !recordedCases!.has(c.name)).map((c) => `${c.name} (line ${c.line})`);
+    assert.deepEqual(unknown, [], 'cited cases that were never recorded (renamed or misspelt?)');
   });
 
   test('every code has exactly one summary-table row', () => {

@@ -41,6 +41,7 @@ const CASES: Case[] = [
   { code: 'whitespace-in-value', trigger: config({ ws_connection: { encryption: 'none ' } }), nearMiss: config({ ws_connection: { encryption: 'ssl' } }), pointer: '/ws_connection/encryption' },
   { code: 'removed-property', trigger: config({ http_server: { ...https, use_default_certificate: false } }), version: '5.4.5', nearMiss: config({ http_server: { ...https, use_default_certificate: false } }), nearMissVersion: '5.4.4', pointer: '/http_server/use_default_certificate' },
   { code: 'unsupported-in-version', trigger: config({ certificates: { http_client_ca_certs: '/ca.pem' } }), version: '5.4.7', nearMiss: config({ certificates: { http_client_ca_certs: '/ca.pem' } }), nearMissVersion: '5.4.8', pointer: '/certificates/http_client_ca_certs' },
+  { code: 'no-trusted-ca', trigger: config(), version: '5.3.4', nearMiss: config({ certificates: { cert_chain: ['/opt/ems/ca.pem'] } }), nearMissVersion: '5.3.4', pointer: '' },
   { code: 'no-effect', trigger: config({ certificates: { validate: false, cert_chain: '/ca.pem' } }), nearMiss: config({ certificates: { validate: true, cert_chain: '/ca.pem' } }), pointer: '/certificates/cert_chain' },
   { code: 'inconsistent-values', trigger: config({ file: { idle_timeout: 5000 } }), nearMiss: config({ file: { idle_timeout: 20000 } }), pointer: '/file/idle_timeout' },
   { code: 'localhost-ipv6', trigger: config({ http_server: { ...https, host: 'localhost' } }), nearMiss: config({ http_server: { ...https, host: '127.0.0.1' } }), pointer: '/http_server/host' },

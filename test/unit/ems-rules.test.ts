@@ -64,7 +64,8 @@ describe('certificates.deny_self_signed: read by the EMS', () => {
 
 describe('release gates re-derived from the binaries', () => {
   test('connect_on_demand is read by 5.3.4', async () => {
-    assert.deepEqual(await check(config({ ws_connection: { connect_on_demand: true } }), { emsVersion: '5.3.4', severity: { 'plaintext-secret': 'off' } }), []);
+    const findings = await check(config({ ws_connection: { connect_on_demand: true } }), { emsVersion: '5.3.4' });
+    assert.deepEqual(findings.filter((f) => f.pointer.startsWith('/ws_connection')).map((f) => f.code), []);
   });
   for (const [group, key] of [['http_server', 'ports_to_try'], ['http_server', 'max_clients'], ['http_server', 'use_default_certificate'], ['http_server', 'private_key']] as const) {
     test(`${group}.${key}: 5.3.4 never looks it up`, async () => {
@@ -91,6 +92,20 @@ describe('release gates re-derived from the binaries', () => {
   test('message_chunk_size above max_frame_size: nothing about the pair (no binary reads max_frame_size)', async () => {
     const findings = await check(config({ ws_connection: { message_chunk_size: 65536, max_frame_size: 8192 } }), { emsVersion: '5.5.0' });
     assert.deepEqual(findings.map((f) => f.code), []);
+  });
+});
+
+describe('TLS with validation on and no cert_chain', () => {
+  test('5.3.4 refuses every platform certificate: an error that says so', async () => {
+    const [finding] = at(await check(config(), { emsVersion: '5.3.4' }), 'no-trusted-ca');
+    assert.equal(finding?.severity, 'error');
+    assert.match(finding!.message, /refuses every platform certificate/);
+  });
+  test('not when self-signed certificates are allowed (they are accepted), nor without TLS, nor for 5.4.0 (not observed)', async () => {
+    for (const [groups, emsVersion] of [[{ certificates: { allow_self_signed: true } }, '5.3.4'], [{ certificates: { deny_self_signed: false } }, '5.3.4'],
+      [{ ws_connection: { encryption: 'none' } }, '5.3.4'], [{ certificates: { cert_chain: ['/ca.pem'] } }, '5.3.4'], [{}, '5.4.0']] as const) {
+      assert.deepEqual(at(await check(config(groups), { emsVersion }), 'no-trusted-ca'), [], JSON.stringify(groups));
+    }
   });
 });
 

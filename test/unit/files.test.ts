@@ -91,7 +91,8 @@ const CASES: Case[] = [
 describe('every Files and Contents code', () => {
   test('has a case here', () => {
     const covered = new Set(CASES.map((c) => c.code));
-    const fileCodes = Object.entries(CODES).filter(([, info]) => info.category === 'files' || info.category === 'contents').map(([code]) => code);
+    // check-incomplete comes from the language server's deadline, not from a check: test/lsp/checkWorker.test.ts.
+    const fileCodes = Object.entries(CODES).filter(([code, info]) => (info.category === 'files' || info.category === 'contents') && code !== 'check-incomplete').map(([code]) => code);
     assert.deepEqual(fileCodes.filter((code) => !covered.has(code as Code)), []);
   });
 

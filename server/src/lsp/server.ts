@@ -7,7 +7,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../node/fileSystem';
 import { WatchedStats } from '../node/watchedStats';
-import { type CheckResult, createEmsService, type EmsService, type Settings } from '../service';
+import { attach, type CheckRequest, type CheckResult, createEmsService, type DetachedCheck, documentOnly, type EmsService, type Settings } from '../service';
+import { CheckPool, CheckStopped, DEFAULT_DEADLINE_MS } from './checkPool';
 import { codeActions, toCompletionItem, toDiagnostic } from './convert';
 import { RecheckRequest, ReportRequest, type ReportParams, StatusRequest, type StatusParams, type StatusResult } from './protocol';
 import { folding, format, outline, selectionRanges } from './structure';
@@ -16,8 +17,15 @@ import { FileWatches } from './watches';
 
 /** Long enough to let a burst of keystrokes settle, short enough to feel immediate. */
 const DEBOUNCE_MS = 150;
+/** A check still running after this long shows progress in the editor. */
+const PROGRESS_AFTER_MS = 500;
 
-export function startServer(connection: Connection, timers: Timers = SYSTEM_TIMERS): void {
+export interface ServerOptions {
+  /** A check running longer is stopped; the document's own findings are published without the files'. */
+  checkDeadlineMs?: number;
+}
+
+export function startServer(connection: Connection, timers: Timers = SYSTEM_TIMERS, options: ServerOptions = {}): void {
   const now = () => new Date(timers.now());
   const documents = new TextDocuments(TextDocument);
   // With watchers on every file read, stats are remembered until a watcher says otherwise (created lazily:
@@ -26,21 +34,31 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
   let service: EmsService = createEmsService({ fs: nodeFileSystem, now });
   const pending = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
-  /** The latest check of each open document, by the version it checked. */
-  const checks = new Map<string, { version: number; result: Promise<CheckResult> }>();
+  /** The latest check of each open document, by the version it checked; `done` once it finished. */
+  const checks = new Map<string, { version: number; result: Promise<CheckResult>; done?: CheckResult }>();
+  /** The last finished check of each document, detached: requests meanwhile answer from it and the current text. */
+  const finished = new Map<string, { check: DetachedCheck; attached?: { version: number; result: CheckResult } }>();
+  let progressSupported = false;
   let pullConfiguration = false;
+  // Checks run in a worker: the thread that answers requests never waits on a file being judged.
+  const pool = new CheckPool(options.checkDeadlineMs ?? DEFAULT_DEADLINE_MS);
+  connection.onExit(() => pool.dispose());
   /** The protocol's lifecycle: no request before initialize, none after shutdown. */
   let lifecycle: 'new' | 'running' | 'shut down' = 'new';
   const refusal = (): ResponseError<void> | undefined =>
     lifecycle === 'new' ? new ResponseError(ErrorCodes.ServerNotInitialized, 'the server is not initialized yet')
       : lifecycle === 'shut down' ? new ResponseError(ErrorCodes.InvalidRequest, 'the server is shutting down') : undefined;
-  connection.onShutdown(() => { lifecycle = 'shut down'; });
+  connection.onShutdown(() => {
+    lifecycle = 'shut down';
+    pool.dispose();
+  });
   let watches: FileWatches | undefined;
   let pushedSettings: Settings = service.settings(undefined);
 
   connection.onInitialize((params): InitializeResult => {
     lifecycle = 'running';
     pullConfiguration = params.capabilities.workspace?.configuration === true;
+    progressSupported = params.capabilities.window?.workDoneProgress === true;
     // Certificates often live outside the workspace: ask the client to watch each file we read, as VS Code's
     // Markdown server does. Without that capability every check re-stats the files anyway.
     const watching = params.capabilities.workspace?.didChangeWatchedFiles;
@@ -83,20 +101,75 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
     return settings;
   };
 
+  /** A check in the worker; past the deadline, the document's own findings and one that says what was not done. */
+  const runCheck = async (uri: string, request: CheckRequest): Promise<CheckResult> => {
+    try {
+      const detached = await pool.check(uri, request, timers.now(), watches !== undefined);
+      finished.set(uri, { check: detached });
+      return attach(detached, request.text);
+    } catch (error) {
+      if (error instanceof CheckStopped && error.reason === 'deadline') return documentOnly(request, error.message);
+      throw error;
+    }
+  };
+
   /** The check of the document as it is now: the latest one, or a new one when the text moved on. */
   const checkOf = (document: TextDocument): Promise<CheckResult> => {
     const latest = checks.get(document.uri);
     if (latest?.version === document.version) return latest.result;
-    const result = settingsFor(document.uri).then((settings) => service.check({ text: document.getText(), path: fsPath(document.uri), settings }));
-    checks.set(document.uri, { version: document.version, result });
+    const text = document.getText();
+    const result = settingsFor(document.uri).then((settings) => runCheck(document.uri, { text, path: fsPath(document.uri), settings }));
+    const entry: { version: number; result: Promise<CheckResult>; done?: CheckResult } = { version: document.version, result };
+    result.then((done) => { entry.done = done; }, () => undefined);
+    checks.set(document.uri, entry);
     return result;
+  };
+
+  /**
+   * What a request answers from, at once: the check of the current version when it is done, else the last
+   * finished check with the current text's document attached (the files' facts as last judged). Only a
+   * document never checked yet waits for its first check.
+   */
+  const answerFrom = (document: TextDocument): CheckResult | Promise<CheckResult> => {
+    const latest = checks.get(document.uri);
+    if (latest?.version === document.version && latest.done) return latest.done;
+    const last = finished.get(document.uri);
+    if (!last) return checkOf(document);
+    if (latest?.version !== document.version) void checkOf(document).catch(() => undefined);
+    if (last.attached?.version !== document.version) last.attached = { version: document.version, result: attach(last.check, document.getText()) };
+    return last.attached.result;
+  };
+
+  /** Progress in the editor for a check that takes more than a moment. */
+  const showProgress = (uri: string, result: Promise<unknown>): void => {
+    if (!progressSupported) return;
+    let settled = false;
+    const end = () => { settled = true; };
+    result.then(end, end);
+    setTimeout(() => {
+      if (settled) return;
+      void connection.window.createWorkDoneProgress().then((progress) => {
+        progress.begin('EMS Config', undefined, `Checking the files ${reportLabel(uri)} names…`);
+        const done = () => progress.done();
+        if (settled) done();
+        else result.then(done, done);
+      }, () => undefined);
+    }, PROGRESS_AFTER_MS).unref();
   };
 
   const publish = async (document: TextDocument): Promise<void> => {
     const version = document.version;
-    const result = await checkOf(document);
-    // A newer edit or a close while we checked: its own check publishes.
-    if (documents.get(document.uri)?.version !== version) return;
+    const pending = checkOf(document);
+    showProgress(document.uri, pending);
+    let result: CheckResult;
+    try {
+      result = await pending;
+    } catch (error) {
+      if (error instanceof CheckStopped && error.reason === 'superseded') return; // the newer check publishes
+      throw error;
+    }
+    // A newer edit or a close while we checked: its own check publishes. After shutdown nothing does.
+    if (documents.get(document.uri)?.version !== version || lifecycle === 'shut down') return;
     watches?.set(document.uri, result.dependencies);
     verdictTimers.set(document.uri, result.dependencies.nextChange);
     await connection.sendDiagnostics({ uri: document.uri, version, diagnostics: result.findings.map(toDiagnostic) });
@@ -106,7 +179,9 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
     clearTimeout(pending.get(document.uri));
     pending.set(document.uri, setTimeout(() => {
       pending.delete(document.uri);
-      publish(document).catch((error: unknown) => connection.console.error(`check failed for ${document.uri}: ${errorText(error)}`));
+      publish(document).catch((error: unknown) => {
+        if (lifecycle !== 'shut down') connection.console.error(`check failed for ${document.uri}: ${errorText(error)}`);
+      });
     }, delay));
   };
 
@@ -141,6 +216,7 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
     pending.delete(event.document.uri);
     settingsCache.delete(event.document.uri);
     checks.delete(event.document.uri);
+    finished.delete(event.document.uri);
     watches?.set(event.document.uri, undefined);
     verdictTimers.clear(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
@@ -156,12 +232,14 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
   });
   connection.onDidChangeWatchedFiles(() => {
     stats.forget();
+    pool.forget();
     recheckAll();
   });
   connection.onRequest(RecheckRequest, () => {
     const refused = refusal();
     if (refused) return refused;
     stats.forget();
+    pool.forget();
     recheckAll();
     return null;
   });
@@ -171,7 +249,7 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
     const refused = refusal();
     if (refused) return refused;
     const document = documents.get(uri);
-    return document ? answer(await checkOf(document), document) : empty;
+    return document ? answer(await answerFrom(document), document) : empty;
   };
 
   connection.onCodeAction((params) => withCheck(params.textDocument.uri, [], (result) => codeActions(params.textDocument.uri, params.context.diagnostics, result.findings)));
@@ -182,7 +260,7 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
     if (refused) return refused;
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
-    return (await service.complete(await checkOf(document), params.position)).map(toCompletionItem);
+    return (await service.complete(await answerFrom(document), params.position)).map(toCompletionItem);
   });
   connection.onDocumentLinks((params) => withCheck(params.textDocument.uri, [], (result) => service.links(result)));
   connection.onHover((params) => withCheck(params.textDocument.uri, null, (result) => {

@@ -4,7 +4,7 @@
 export const PKI_CODES = {
   'unrecognized-content': { severity: 'error', summary: 'Neither PEM nor DER certificates or keys, nor PKCS#12.' },
   'wrong-content-kind': { severity: 'error', summary: 'A key where certificates belong, or certificates where a key belongs.' },
-  'private-key-exposed': { severity: 'error', summary: 'A private key inside a file meant for certificates only.' },
+  'private-key-exposed': { severity: 'warning', summary: 'A private key inside a file meant for certificates only.' },
   'der-encoded': { severity: 'warning', summary: 'A DER certificate where the EMS documents PEM.' },
   'cert-expired': { severity: 'error', summary: 'A certificate past its notAfter date.' },
   'cert-not-yet-valid': { severity: 'error', summary: 'A certificate before its notBefore date.' },

@@ -38,6 +38,7 @@ export const CODES = {
   'unsupported-in-version': { category: 'shape', severity: 'warning', summary: 'A key or form the target EMS version does not read yet.' },
   'undocumented-value': { category: 'shape', severity: 'information', summary: 'A value PTC does not document, which the EMS reads anyway; the message says what it does with it.' },
   'ignored-server': { category: 'shape', severity: 'warning', summary: 'A ws_servers entry after the first: from 5.4.0 the EMS never tries it.' },
+  'no-trusted-ca': { category: 'shape', severity: 'error', summary: 'TLS with validation on and no cert_chain: EMS 5.3.x trusts no CA and refuses every platform certificate.' },
   'no-effect': { category: 'shape', severity: 'information', summary: 'A setting that the rest of the file makes inert.' },
   'inconsistent-values': { category: 'shape', severity: 'warning', summary: 'Values that contradict each other.' },
   'localhost-ipv6': { category: 'shape', severity: 'information', summary: 'http_server.host "localhost" resolves to ::1; the LSR connects over IPv4.' },
@@ -60,6 +61,7 @@ export const CODES = {
   'file-unreadable': { category: 'files', severity: 'error', summary: 'The file cannot be read (permission or I/O error).' },
   'not-a-regular-file': { category: 'files', severity: 'error', summary: 'A folder, FIFO, socket or device where a file belongs.' },
   'file-too-large': { category: 'files', severity: 'error', summary: 'Larger than any certificate or key file could be.' },
+  'check-incomplete': { category: 'files', severity: 'warning', summary: 'The certificate and key files were not checked: the check ran past its deadline and was stopped.' },
   'file-empty': { category: 'files', severity: 'error', summary: 'The file is empty.' },
   // Contents: the pki module's codes, then the two only the service can tell (they need the config).
   ...contents(PKI_CODES),

@@ -7,6 +7,7 @@ import { checkFilesReusing, type FilesReuse } from './checks/filesReused';
 import { CODES } from './codes';
 import { FindingSink } from './document/findings';
 import { emsHome } from './document/home';
+import { TrustGates } from './document/trust';
 import type { TextIndex } from './document/model';
 import { complete, type CompletionEntry } from './features/complete';
 import { type Hover, hover } from './features/hover';
@@ -39,23 +40,26 @@ export function createEmsService(ports: ServicePorts): EmsService {
   const cache = new PkiCache();
   const reuse: FilesReuse = new ReuseStore();
   const binaries = new BinaryVersions();
+  const gates = new TrustGates(ports.fs);
   return {
     async check(request) {
       const settings = normalizeSettings(request.settings);
       const home = emsHome(request.path, settings.homeDirectory);
-      const { target, files: binaryFiles } = await resolveTarget(settings, home, ports.fs, binaries);
+      // Untrusted: only the workspace folders and this home can be read (the binary lookup too).
+      const fs = gates.portFor(settings, home);
+      const { target, files: binaryFiles } = await resolveTarget(settings, home, fs, binaries);
       const version = parseVersion(target.release)!;
       const document = checkDocument(request.text, version);
       const sink = new FindingSink(document.model);
       if (request.invalidUtf8At !== undefined) sink.findings.push(encodingFinding(document.model, request.invalidUtf8At));
       const now = ports.now();
-      const { references: files, dependencies } = await checkFilesReusing(document.visits, { home, version, settings, now, fs: ports.fs, cache, sink }, reuse);
+      const { references: files, dependencies } = await checkFilesReusing(document.visits, { home, version, settings, now, fs, cache, sink }, reuse);
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
       // The binary the release was looked for in is watched like the files the checks read.
       const watched = binaryFiles.length ? { ...dependencies, files: [...new Set([...dependencies.files, ...binaryFiles])] } : dependencies;
       return { findings: sortFindings(findings), home, files, dependencies: watched, document, settings, now, target };
     },
-    complete: (result, position) => complete(result, position, { fs: ports.fs, cache }),
+    complete: (result, position) => complete(result, position, { fs: gates.portFor(result.settings, result.home), cache }),
     // What a file or the document holds must not reorder what the editor shows: no bidi overrides.
     hover: (result, position) => {
       const found = hover(result, position);
@@ -83,6 +87,7 @@ function sortFindings(findings: Finding[]): Finding[] {
 export type { CheckRequest, DocumentCheck } from './checks';
 export type { CheckResult } from './target/result';
 export type { FileReference } from './checks/files';
+export { attach, type DetachedCheck, detach, documentOnly } from './detached';
 export type { FileDependencies } from './checks/inputs';
 export { ALL_CODES, CODES, type Code, isCode, isLevel, type Level, type Severity } from './codes';
 export { decodeConfig } from './document/decode';
@@ -93,7 +98,7 @@ export type { Hover } from './features/hover';
 export type { DocumentLinkEntry } from './features/links';
 export type { DocumentStatus } from './features/status';
 export { type FileSystemPort, type FileStat, FsError, type ServicePorts } from './ports';
-export type { Edit, Finding, FindingData, Fix, Position, Range, Settings, Target, TargetSource } from './types';
+export type { Edit, Finding, FindingData, Fix, Position, Range, Settings, Target, TargetSource, WorkspaceTrust } from './types';
 export { DEFAULT_SETTINGS } from './types';
 export { formatVersion, parseVersion } from './version';
 export { terminalSafe } from '../util/text';

@@ -56,6 +56,18 @@ export interface Settings {
   expiryWarningDays: number;
   /** Per-code severity overrides; 'off' hides the code. */
   severity: Partial<Record<string, Level>>;
+  /** Workspace trust, from the VS Code client. Absent: trusted (the CLI, other editors, unless they say so). */
+  trust?: WorkspaceTrust;
+}
+
+/**
+ * Untrusted, a check reads only inside `folders` and the EMS home its config's location gives (homeDirectory
+ * is ignored): a cloned repository's config must not make the editor read the rest of the disk.
+ */
+export interface WorkspaceTrust {
+  trusted: boolean;
+  /** The workspace folders, absolute file-system paths. */
+  folders: string[];
 }
 
 /** Where the release a file was checked as came from: the user's choice, the EMS binary in the home, or the default. */

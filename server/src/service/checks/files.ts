@@ -8,6 +8,7 @@ import { judge, keyMismatchFinding, validityChangesAt, type KeyInfo, openKey, op
 import { editDistance } from '../../util/distance';
 import type { FindingSink } from '../document/findings';
 import { isRemoteWindowsPath } from '../document/home';
+import { OutsideWorkspace } from '../document/trust';
 import { childPointer } from '../document/model';
 import type { PkiCache } from '../cache/pki';
 import { FsError, type FileSystemPort } from '../ports';
@@ -23,7 +24,8 @@ import { atLeast, before, formatVersion, type Version } from '../version';
 /** Names that certificate and key files go by: suggestions for a missing file, and path completion. */
 export const PKI_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.key', '.p8', '.p12', '.pfx', '.ca-bundle', '.chain']);
 
-export type FileStatus = 'ok' | 'not-checkable' | 'unresolved' | 'not-found' | 'unreadable' | 'not-regular' | 'too-large' | 'empty';
+/** 'outside-workspace': not read, because the workspace is untrusted (document/trust.ts). */
+export type FileStatus = 'ok' | 'not-checkable' | 'outside-workspace' | 'unresolved' | 'not-found' | 'unreadable' | 'not-regular' | 'too-large' | 'empty';
 
 /** One value that names a file, with what was found there. */
 export interface FileReference {
@@ -60,7 +62,8 @@ export interface FilesContext {
 
 /** A value the schema says names a file or a folder. */
 export function isFileValue(visit: Visit): boolean {
-  return visit.node.type === 'string' && !!(visit.schema['x-ems-file'] || visit.schema['x-ems-directory']);
+  // A key the target release does not read names no file the EMS opens (http_server.private_key on 5.3.4).
+  return visit.node.type === 'string' && !visit.unread && !!(visit.schema['x-ems-file'] || visit.schema['x-ems-directory']);
 }
 
 /** The file settings among the visited values, by pointer. */
@@ -201,6 +204,13 @@ async function readPki(visit: Visit, reference: FileReference, context: FilesCon
 async function fileError(visit: Visit, reference: FileReference, error: unknown, context: FilesContext): Promise<void> {
   const { sink } = context;
   const file = reference.resolved!;
+  if (error instanceof OutsideWorkspace) {
+    reference.status = 'outside-workspace';
+    const where = error.leadsTo ? `${file} leads to ${error.leadsTo}, which is` : `${file} is`;
+    sink.add('path-not-checkable', `${where} outside the workspace folders and the EMS home; in an untrusted workspace EMS Config does not read it. Trust the workspace to check it.`,
+      visit.node, visit.pointer);
+    return;
+  }
   const kind = error instanceof FsError ? error.kind : 'io';
   switch (kind) {
     case 'not-found': {

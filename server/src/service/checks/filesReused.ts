@@ -30,7 +30,7 @@ export interface FilesOutcome {
 }
 
 interface Entry {
-  /** Home, release and warning window: the context the verdicts were made in. */
+  /** Home, release, warning window and trust: the context the verdicts were made in. */
   context: string;
   inputs: FileInputs;
   outcome: FilesOutcome;
@@ -42,7 +42,8 @@ export type FilesReuse = ReuseStore<Entry>;
 export async function checkFilesReusing(visits: readonly Visit[], context: Omit<FilesContext, 'inputs'>, store: FilesReuse): Promise<FilesOutcome> {
   const targets = fileTargets(visits);
   const generation = context.fs.generation?.();
-  const contextKey = `${JSON.stringify(context.home ?? null)} ${context.version} ${context.settings.expiryWarningDays}`;
+  // Trust is part of it: verdicts refused in an untrusted workspace must not be replayed once it is trusted.
+  const contextKey = `${JSON.stringify(context.home ?? null)} ${context.version} ${context.settings.expiryWarningDays} ${JSON.stringify(context.settings.trust ?? null)}`;
   const now = context.now.getTime();
   if (generation !== undefined) {
     const known = store.find(generation, now, (entry) => entry.context === contextKey && entry.inputs.holdsFor(targets));

@@ -16,6 +16,25 @@ export function checkRelations(root: Node, visits: readonly Visit[], version: Ve
   inconsistentValues(root, sink);
   noEffect(root, sink);
   if (atLeast(version, ONLY_FIRST_SERVER)) ignoredServers(root, sink);
+  else trustsNothing(root, sink);
+}
+
+/**
+ * TLS with validation on and no cert_chain: EMS 5.3.4 refused every platform certificate ("Invalid
+ * certificate"), with or without a certificates group, unless self-signed ones were allowed (observed). Later releases were not run, and PTC's SDK
+ * mentions a default certificate location, so nothing is said for them.
+ */
+function trustsNothing(root: Node, sink: FindingSink): void {
+  const encryption = scalarValue(nodeAt(root, ['ws_connection', 'encryption']));
+  if (typeof encryption === 'string' && encryption.toLowerCase() === 'none') return;
+  const certificates = group(root, 'certificates');
+  const value = (key: string) => scalarValue(findProperty(certificates.node, key)?.valueNode);
+  if (value('validate') === false || findProperty(certificates.node, 'cert_chain')) return;
+  // A self-signed certificate is still accepted then (observed): "refuses every certificate" would be untrue.
+  if (value('allow_self_signed') === true || value('deny_self_signed') === false) return;
+  const key = findProperty(root, 'certificates')?.keyNode;
+  sink.add('no-trusted-ca', 'The connection to ThingWorx uses TLS with certificate validation on, but no cert_chain is set: the EMS trusts no CA and refuses every platform certificate ("Invalid certificate", observed on EMS 5.3.4). Set cert_chain to the root CA of the platform\'s certificate.',
+    key ?? { offset: root.offset, length: 1 }, key ? certificates.pointer : '', { missing: ['cert_chain'] });
 }
 
 /** From 5.4.0 the EMS uses the first ws_servers entry only (Developer's Guide 5.4.0, p. 21). */
@@ -103,7 +122,7 @@ function inconsistentValues(root: Node, sink: FindingSink): void {
   const idleTimeout = numberOr(idle?.valueNode, undefined);
   const frameTimeout = numberOr(frameRead?.valueNode, defaultNumber(['ws_connection', 'frame_read_timeout']));
   if (idle && idleTimeout !== undefined && frameTimeout !== undefined && idleTimeout <= frameTimeout) {
-    sink.add('inconsistent-values', `file.idle_timeout (${idleTimeout}) is not above ws_connection.frame_read_timeout (${frameTimeout}${frameRead ? '' : ', the default'}); the EMS raises it to 1.2 × frame_read_timeout (${Math.round(frameTimeout * 1.2)}).`,
+    sink.add('inconsistent-values', `file.idle_timeout (${idleTimeout}) is not above ws_connection.frame_read_timeout (${frameTimeout}${frameRead ? '' : ', the default'}); the EMS replaces it with 1.2 × frame_read_timeout (${Math.round(frameTimeout * 1.2)}) and logs a warning ("idle_timeout cannont be less than the frame_read_timeout. Setting idle_timeout to 1.2*frame_timeout", observed on 5.3.4, which prints the new value as 0).`,
       idle.valueNode ?? idle.keyNode, childPointer(file.pointer, idle.key));
   }
 }

@@ -181,8 +181,10 @@ class Walker {
       const enumValues = schema.enum?.filter((e): e is string => typeof e === 'string');
       const isPathOrEnum = !!schema['x-ems-file'] || !!enumValues;
       if (trimmed !== value && isPathOrEnum && (!enumValues || enumValues.includes(trimmed))) {
-        this.sink.add('whitespace-in-value', `${name} has ${value.startsWith(trimmed) ? 'trailing' : 'leading'} blanks: the EMS reads "${value}" as it is.`,
-          node, visit.pointer, { replacement: trimmed, fixes: [replaceFix(this.sink, node, JSON.stringify(trimmed), 'Trim the blanks', true)] });
+        // A path with a blank is another path: the EMS opens it as written and does not find the file.
+        const path = !!schema['x-ems-file'];
+        this.sink.add('whitespace-in-value', `${name} has ${value.startsWith(trimmed) ? 'trailing' : 'leading'} blanks: the EMS reads "${value}" as it is${path ? ', a path that names no file' : ''}.`,
+          node, visit.pointer, { replacement: trimmed, fixes: [replaceFix(this.sink, node, JSON.stringify(trimmed), 'Trim the blanks', true)] }, path ? 'error' : undefined);
         return;
       }
       if (enumValues && !enumValues.includes(value)) {

@@ -178,6 +178,7 @@ function describeSetting(reference: FileReference | undefined): string {
 
 const STATUS: Record<Exclude<FileReference['status'], 'ok'>, string> = {
   'not-checkable': 'A path for another operating system: not checked on this machine.',
+  'outside-workspace': 'Outside the workspace folders and the EMS home: not read, because the workspace is not trusted. Trust the workspace to check it.',
   unresolved: 'Not resolved: the value is relative and this document has no location (the EMS resolves it against its working directory).',
   'not-found': '**Not found.**',
   unreadable: '**Cannot be read.**',

@@ -22,7 +22,8 @@ export function documentLinks(result: CheckResult): DocumentLinkEntry[] {
   const links: DocumentLinkEntry[] = [];
   for (const reference of result.files) {
     const node = strings.get(reference.pointer);
-    if (!node || !reference.resolved || reference.role === 'directory' || reference.status === 'not-checkable') continue;
+    // No link where the check would not read: opening it would read the file after all.
+    if (!node || !reference.resolved || reference.role === 'directory' || reference.status === 'not-checkable' || reference.status === 'outside-workspace') continue;
     links.push({ range: model.rangeOf(node.offset + 1, node.length - 2), target: pathToFileURL(reference.resolved).href, tooltip: tooltip(reference) });
   }
   return links;

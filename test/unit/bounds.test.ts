@@ -43,17 +43,22 @@ describe('bounded work and own keys', () => {
     });
   }
 
-  test('10,000 unknown keys: one finding each, each with its fix, the nearest known key still suggested', async () => {
+  test('10,000 unknown keys: each checked, the first 999 shown with their fixes, the rest counted', async () => {
     const keys = Array.from({ length: 10_000 }, (_, i) => `"custom_${i}":${i}`);
     const text = `{"ws_servers":[{"host":"twx.example.com","port":443}],"appKey":"${BASE.appKey}","resourse":"/Thingworx/WS",${keys.join(',')}}`;
     const findings = await check(text);
-    assert.equal(findings.filter((f) => f.code === 'unknown-property').length, 10_001);
+    assert.equal(findings.filter((f) => f.code === 'unknown-property').length, 999);
+    assert.match(findings.at(-1)!.message, /…and 9,002 more findings/);
     const typo = findings.find((f) => f.pointer === '/resourse')!;
     assert.deepEqual(typo.data?.fixes?.map((fix) => fix.title), ['Change to "resource"', 'Remove "resourse"']);
-    // The removal of the last key takes the comma before it: the edit starts where the previous property ends.
-    const last = findings.find((f) => f.pointer === '/custom_9999')!;
+  });
+
+  test('the removal of the last of many keys takes the comma before it', async () => {
+    const keys = Array.from({ length: 900 }, (_, i) => `"custom_${i}":${i}`);
+    const text = `{"ws_servers":[{"host":"twx.example.com","port":443}],"appKey":"${BASE.appKey}",${keys.join(',')}}`;
+    const last = (await check(text)).find((f) => f.pointer === '/custom_899')!;
     const removal = last.data!.fixes!.at(-1)!.edits[0]!;
-    assert.equal(removal.range.start.character, text.indexOf('"custom_9999"') - 1);
+    assert.equal(removal.range.start.character, text.indexOf('"custom_899"') - 1);
   });
 
   test('a certificate with 20,000 subjectAltNames: counted in one pass, the first kept, the rest said as a number', async () => {
@@ -184,5 +189,16 @@ describe('bounded work and own keys', () => {
     const params = ((((root.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[])[1]!;
     (params.value as forge.asn1.Asn1[])[1]!.value = '\u0000'.repeat(8) + '\u0008\u0000';
     assert.equal(kdfRefusal(Buffer.from(forge.asn1.toDer(root).getBytes(), 'binary'), false), undefined);
+  });
+});
+
+describe('findings per document', () => {
+  test('at most 1,000: the first 999, then one that counts the rest', async () => {
+    const text = config(Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`unknown_${i}`, i])));
+    const findings = await check(text);
+    assert.equal(findings.length, 1000);
+    assert.equal(findings.filter((f) => f.code === 'unknown-property').length, 999);
+    assert.equal(findings.at(-1)?.code, 'findings-capped');
+    assert.match(findings.at(-1)!.message, /…and 4,001 more findings/);
   });
 });

@@ -45,6 +45,7 @@ const CASES: Case[] = [
   { code: 'no-effect', trigger: config({ certificates: { validate: false, cert_chain: '/ca.pem' } }), nearMiss: config({ certificates: { validate: true, cert_chain: '/ca.pem' } }), pointer: '/certificates/cert_chain' },
   { code: 'inconsistent-values', trigger: config({ file: { idle_timeout: 5000 } }), nearMiss: config({ file: { idle_timeout: 20000 } }), pointer: '/file/idle_timeout' },
   { code: 'localhost-ipv6', trigger: config({ http_server: { ...https, host: 'localhost' } }), nearMiss: config({ http_server: { ...https, host: '127.0.0.1' } }), pointer: '/http_server/host' },
+  { code: 'findings-capped', trigger: config(Object.fromEntries(Array.from({ length: 1100 }, (_, i) => [`unknown_${i}`, i]))), nearMiss: config(Object.fromEntries(Array.from({ length: 900 }, (_, i) => [`unknown_${i}`, i]))), pointer: '' },
   { code: 'not-an-ems-config', trigger: JSON.stringify({ name: 'my-app', version: '1.0.0' }), nearMiss: config() },
   // Security policy
   { code: 'validation-disabled', trigger: config({ certificates: { validate: false } }), nearMiss: config({ certificates: { validate: true } }), pointer: '/certificates/validate' },

@@ -42,6 +42,7 @@ export const CODES = {
   'no-effect': { category: 'shape', severity: 'information', summary: 'A setting that the rest of the file makes inert.' },
   'inconsistent-values': { category: 'shape', severity: 'warning', summary: 'Values that contradict each other.' },
   'localhost-ipv6': { category: 'shape', severity: 'information', summary: 'http_server.host "localhost" resolves to ::1; the LSR connects over IPv4.' },
+  'findings-capped': { category: 'shape', severity: 'information', summary: 'More findings than the 1,000 a document shows: the rest are counted, not listed.' },
   'not-an-ems-config': { category: 'shape', severity: 'hint', summary: 'A JSON document with none of the EMS top-level keys.' },
   // Security policy
   'validation-disabled': { category: 'policy', severity: 'warning', summary: 'certificates.validate is false.' },

@@ -57,7 +57,7 @@ export function createEmsService(ports: ServicePorts): EmsService {
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
       // The binary the release was looked for in is watched like the files the checks read.
       const watched = binaryFiles.length ? { ...dependencies, files: [...new Set([...dependencies.files, ...binaryFiles])] } : dependencies;
-      return { findings: sortFindings(findings), home, files, dependencies: watched, document, settings, now, target };
+      return { findings: capped(sortFindings(findings), settings.severity), home, files, dependencies: watched, document, settings, now, target };
     },
     complete: (result, position) => complete(result, position, { fs: gates.portFor(result.settings, result.home), cache }),
     // What a file or the document holds must not reorder what the editor shows: no bidi overrides.
@@ -77,6 +77,20 @@ function encodingFinding(model: TextIndex, offset: number): Finding {
     code: 'json-syntax', severity: CODES['json-syntax'].severity, pointer: '', range: model.rangeOf(offset, 1),
     message: 'The file is not valid UTF-8 here; the EMS reads the raw bytes, so it sees something else than the editor shows.',
   };
+}
+
+/** More findings than anyone reads, and more than an editor should be sent: the first ones, and a count. */
+export const MAX_FINDINGS = 1000;
+
+function capped(findings: Finding[], severity: Settings['severity']): Finding[] {
+  if (findings.length <= MAX_FINDINGS) return findings;
+  const shown = findings.slice(0, MAX_FINDINGS - 1);
+  const last = findings[MAX_FINDINGS - 1]!;
+  const more = findings.length - shown.length;
+  return [...shown, ...applySeverity([{
+    code: 'findings-capped', severity: CODES['findings-capped'].severity, pointer: '', range: last.range,
+    message: `…and ${more.toLocaleString('en-US')} more findings from here on, not shown (at most ${MAX_FINDINGS.toLocaleString('en-US')} per document). Fix the ones above and check again.`,
+  }], severity)];
 }
 
 function sortFindings(findings: Finding[]): Finding[] {

@@ -111,26 +111,8 @@ class Walker {
         this.sink.add('non-canonical-case', `"${key}" is spelled "${match.canonical}" in the EMS documentation; the EMS ignores case, but other tools may not.`,
           keyNode, pointer(), { canonical: match.canonical, fixes: [renameFix(this.sink, keyNode, match.canonical, true)] });
       }
-      const removed = match.schema['x-ems-removed'];
-      const since = match.schema['x-ems-since'];
-      const unreadThrough = match.schema['x-ems-unreadThrough'];
-      let unread = objectVisit.unread ?? false;
-      if (unread) {
-        // A group the target does not read: its keys were said with it.
-      } else if (removed && atLeast(this.version, removed)) {
-        unread = true;
-        const hint = match.schema['x-ems-removedHint'];
-        this.sink.add('removed-property', `${match.canonical} is not read since EMS ${removed}${hint ? `: ${hint}` : ''}.`, keyNode, pointer(),
-          { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property, index)] }] });
-      } else if (since && before(this.version, since)) {
-        unread = true;
-        this.sink.add('unsupported-in-version', `${match.canonical} is read from EMS ${since}; EMS ${formatVersion(this.version)} ignores it.`, keyNode, pointer(),
-          { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property, index)] }] });
-      } else if (atMost(this.version, unreadThrough)) {
-        unread = true;
-        this.sink.add('unsupported-in-version', `EMS ${formatVersion(this.version)} does not read ${match.canonical}: the name is in neither the 5.3.4 nor the 5.4.0 binary, so the setting has no effect.`,
-          keyNode, pointer(), { fixes: [{ title: `Remove "${key}"`, edits: [removeProperty(this.sink, node, property, index)] }] }, 'information');
-      }
+      // A group the target does not read: its keys were said with it.
+      const unread = objectVisit.unread || this.gate(match.schema, match.canonical, { object: node, property, index, keyNode, pointer: pointer() });
       if (valueNode) this.value(valueNode, match.schema, match.canonical, keyNode, unread);
     }
     for (const required of objectVisit.unread ? [] : schema.required ?? []) {
@@ -139,6 +121,26 @@ class Walker {
       this.sink.add('missing-required', `"${required}" is required here: ${requiredWhy(required)}.`, where, objectVisit.pointer, { missing: required },
         schema['x-ems-requiredSeverity']);
     }
+  }
+
+  /** Whether the target release reads the key; when it does not, says so (removed, not yet, not in the binaries). */
+  private gate(schema: SchemaNode, canonical: string, at: { object: Node; property: Node; index: number; keyNode: Node; pointer: string }): boolean {
+    const remove = { fixes: [{ title: `Remove "${String(at.keyNode.value)}"`, edits: [removeProperty(this.sink, at.object, at.property, at.index)] }] };
+    const removed = schema['x-ems-removed'];
+    const since = schema['x-ems-since'];
+    const target = formatVersion(this.version);
+    if (removed && atLeast(this.version, removed)) {
+      const hint = schema['x-ems-removedHint'];
+      this.sink.add('removed-property', `${canonical} is not read since EMS ${removed}${hint ? `: ${hint}` : ''}.`, at.keyNode, at.pointer, remove);
+    } else if (since && before(this.version, since)) {
+      this.sink.add('unsupported-in-version', `${canonical} is read from EMS ${since}; EMS ${target} ignores it.`, at.keyNode, at.pointer, remove);
+    } else if (atMost(this.version, schema['x-ems-unreadThrough'])) {
+      this.sink.add('unsupported-in-version', `EMS ${target} does not read ${canonical}: the name is in neither the 5.3.4 nor the 5.4.0 binary, so the setting has no effect.`,
+        at.keyNode, at.pointer, remove, 'information');
+    } else {
+      return false;
+    }
+    return true;
   }
 
   private unknownProperty({ object, property, index, present }: { object: Node; property: Node; index: number; present: ReadonlySet<string> }, schema: SchemaNode,

@@ -6,7 +6,7 @@
 // keys are Node KeyObjects so every export format is Node's own; PKCS#12 comes from node-forge (RSA only).
 // Every name says "EMS Config Test PKI": nothing here may ever be mistaken for, or used as, a real credential.
 import 'reflect-metadata';
-import { generateKeyPairSync, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, webcrypto, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -120,6 +120,35 @@ export function withPbkdf2Iterations(der, iterations) {
   return Buffer.from(forge.asn1.toDer(root).getBytes(), 'binary');
 }
 
+/**
+ * A PKCS#8 key encrypted with PKCS#5 PBES1 pbeWithMD5AndDES-CBC, as `openssl pkcs8 -topk8 -v1 PBE-MD5-DES`
+ * writes it (OpenSSL 3 reads it only with its legacy provider): PBKDF1-MD5 gives the DES key and IV, node-forge
+ * does the DES. @param {TestKey} key @param {string} passphrase @returns {string}
+ */
+export function exportPbes1Key(key, passphrase) {
+  const salt = webcrypto.getRandomValues(new Uint8Array(8));
+  const iterations = 2048;
+  let derived = createHash('md5').update(Buffer.concat([Buffer.from(passphrase, 'utf8'), salt])).digest();
+  for (let i = 1; i < iterations; i++) derived = createHash('md5').update(derived).digest();
+  const cipher = forge.cipher.createCipher('DES-CBC', derived.subarray(0, 8).toString('binary'));
+  cipher.start({ iv: derived.subarray(8, 16).toString('binary') });
+  cipher.update(forge.util.createBuffer(key.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('binary')));
+  cipher.finish();
+  const { asn1 } = forge;
+  const info = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer('1.2.840.113549.1.5.3').getBytes()),
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, Buffer.from(salt).toString('binary')),
+        asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, asn1.integerToDer(iterations).getBytes()),
+      ]),
+    ]),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, cipher.output.getBytes()),
+  ]);
+  const body = Buffer.from(asn1.toDer(info).getBytes(), 'binary').toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${body.replace(/\n$/, '')}\n-----END ENCRYPTED PRIVATE KEY-----\n`;
+}
+
 export function exportKey(key, { type = 'pkcs8', format = 'pem', passphrase } = {}) {
   const encryption = passphrase === undefined ? {} : { cipher: 'aes-256-cbc', passphrase };
   return key.privateKey.export({ type, format, ...encryption });
@@ -180,6 +209,8 @@ export async function makeSet(outDir, { now = new Date() } = {}) {
   write('server-key-encrypted.pem', exportKey(serverKey, { passphrase: TEST_PASSPHRASE }), "the server's key, encrypted PKCS#8 PEM (passphrase)");
   write('server-key-encrypted-huge-kdf.der', withPbkdf2Iterations(exportKey(serverKey, { format: 'der', passphrase: TEST_PASSPHRASE }), 2 ** 31 - 1),
     "the server's key, encrypted PKCS#8 DER whose PBKDF2 asks for 2^31 - 1 iterations (hostile: never derive it)");
+  write('server-key-encrypted-pbes1.pem', exportPbes1Key(serverKey, TEST_PASSPHRASE),
+    "the server's key, PKCS#8 PEM encrypted with PBES1 pbeWithMD5AndDES-CBC (passphrase; OpenSSL 3 needs its legacy provider)");
   write('server-key-rsa.pem', exportKey(serverKey, { type: 'pkcs1' }), "the server's key, traditional PKCS#1 PEM (BEGIN RSA PRIVATE KEY)");
   write('server-key-rsa-encrypted.pem', exportKey(serverKey, { type: 'pkcs1', passphrase: TEST_PASSPHRASE }),
     "the server's key, traditional PKCS#1 PEM encrypted with Proc-Type/DEK-Info (passphrase)");

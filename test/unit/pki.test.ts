@@ -5,8 +5,9 @@ import { createPrivateKey } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import forge from 'node-forge';
 import {
-  judge, keyMatches, keyMismatchFinding, openKey, openKeyFinding, parsePki,
+  judge, keyMatches, keyMismatchFinding, openKey, openKeyFinding, parsePki, validityAt, validityChangesAt,
   type ContentRole, type OpenKeyResult, type ParsedPki, type PkiFinding,
 } from '../../server/src/pki';
 import { DAY, NOW, PASSPHRASE, PKI_DIR } from '../helpers/pki';
@@ -32,6 +33,8 @@ function opened(name: string, passphrase?: string): Extract<OpenKeyResult, { ok:
   assert.ok(result.ok, `${name} should open, got ${JSON.stringify(result)}`);
   return result;
 }
+
+const reasonOf = (result: OpenKeyResult): string => (result.ok ? 'ok' : result.reason);
 
 function matches(certificateFile: string, keyFile: string, passphrase?: string): boolean {
   return keyMatches(parse(certificateFile), opened(keyFile, passphrase).handle);
@@ -255,14 +258,17 @@ describe('findings', () => {
     assert.deepEqual(codes('server-key.der', 'private-key'), []);
   });
 
-  test('cert-expired with the date and how long ago; valid up to and including notAfter', () => {
+  test('cert-expired with the date and how long ago; valid until notAfter, expired at notAfter itself (as openssl verify -attime)', () => {
     const [expired] = findings('expired.pem', 'identity-chain');
     assert.equal(expired?.code, 'cert-expired');
     assert.equal(expired?.message, 'Certificate "EMS Config Test Expired" in expired.pem expired on 2026-03-01 (92 days ago).');
     assert.equal(expired?.data?.notAfter, '2026-03-01T00:00:00.000Z');
     assert.equal(expired?.certIndex, 0);
     const notAfter = parse('expired.pem').certificates[0]!.notAfter;
-    assert.deepEqual(codes('expired.pem', 'identity-chain', { now: notAfter, expiryWarningDays: 0 }), ['cert-expiring-soon']);
+    assert.deepEqual(codes('expired.pem', 'identity-chain', { now: new Date(notAfter.getTime() - 1000), expiryWarningDays: 0 }), []);
+    assert.deepEqual(codes('expired.pem', 'identity-chain', { now: new Date(notAfter.getTime() - 1000), expiryWarningDays: 1 }), ['cert-expiring-soon']);
+    assert.deepEqual(codes('expired.pem', 'identity-chain', { now: notAfter, expiryWarningDays: 0 }), ['cert-expired']);
+    assert.equal(findings('expired.pem', 'identity-chain', { now: notAfter })[0]?.message, 'Certificate "EMS Config Test Expired" in expired.pem expired on 2026-03-01 (today).');
     assert.deepEqual(codes('expired.pem', 'identity-chain', { now: new Date(notAfter.getTime() + 1000) }), ['cert-expired']);
   });
 
@@ -271,7 +277,29 @@ describe('findings', () => {
     assert.equal(early?.code, 'cert-not-yet-valid');
     assert.equal(early?.message, 'Certificate "EMS Config Test Not Yet Valid" in not-yet-valid.pem is not valid until 2026-09-01 (in 92 days).');
     const notBefore = parse('not-yet-valid.pem').certificates[0]!.notBefore;
+    assert.deepEqual(codes('not-yet-valid.pem', 'identity-chain', { now: new Date(notBefore.getTime() - 1) }), ['cert-not-yet-valid']);
     assert.deepEqual(codes('not-yet-valid.pem', 'identity-chain', { now: notBefore }), []);
+  });
+
+  test('validityChangesAt: the instants where the verdicts above change, notAfter itself included', () => {
+    const [server] = parse('server.pem').certificates;
+    assert.ok(server);
+    const { notBefore, notAfter } = server;
+    assert.equal(validityChangesAt(server, new Date(notBefore.getTime() - DAY), 30)?.getTime(), notBefore.getTime());
+    assert.equal(validityChangesAt(server, notBefore, 30)?.getTime(), notAfter.getTime() - 30 * DAY);
+    assert.equal(validityChangesAt(server, new Date(notAfter.getTime() - DAY), 30)?.getTime(), notAfter.getTime());
+    assert.equal(validityChangesAt(server, notAfter, 30), undefined);
+    // At each instant it gives, the verdict is new; a millisecond before, it is the old one.
+    for (const now of [new Date(notBefore.getTime() - DAY), notBefore, new Date(notAfter.getTime() - DAY)]) {
+      const change = validityChangesAt(server, now, 30)!;
+      const verdict = (at: Date) => codes('server.pem', 'identity-chain', { now: at, expiryWarningDays: 30 }).join();
+      assert.equal(verdict(new Date(change.getTime() - 1)), verdict(now));
+      assert.notEqual(verdict(change), verdict(now));
+    }
+    assert.equal(validityAt(server, new Date(notBefore.getTime() - 1)), 'not-yet-valid');
+    assert.equal(validityAt(server, notBefore), 'valid');
+    assert.equal(validityAt(server, new Date(notAfter.getTime() - 1)), 'valid');
+    assert.equal(validityAt(server, notAfter), 'expired');
   });
 
   test('cert-expiring-soon inside the warning window only', () => {
@@ -305,6 +333,8 @@ describe('findings', () => {
     assert.deepEqual(codes('rsa1024.pem', 'identity-chain'), ['weak-key']);
     assert.match(findings('rsa1024.pem', 'identity-chain')[0]?.message ?? '', /weak RSA 1024 key/);
     assert.deepEqual(codes('ec-p224.pem', 'identity-chain'), ['weak-key']);
+    assert.deepEqual(findings('ec-p224.pem', 'identity-chain')[0]?.data?.keyBits, 224);
+    assert.match(findings('ec-p224.pem', 'identity-chain')[0]?.message ?? '', /has a weak EC P-224 key; use RSA 2048/);
     assert.deepEqual(codes('server.pem', 'identity-chain'), []);
     assert.deepEqual(codes('ec-p256-server.pem', 'identity-chain'), []);
   });
@@ -340,6 +370,52 @@ describe('findings', () => {
     assert.equal(openKeyFinding(p12, openKey(p12, 'nope'), 'server.p12')?.code, 'key-passphrase-wrong');
     const certificates = parse('server.pem');
     assert.equal(openKeyFinding(certificates, openKey(certificates, undefined), 'server.pem'), undefined, 'judge already says wrong-content-kind');
+  });
+});
+
+describe('key encryption OpenSSL 3 cannot use (its legacy provider\'s)', () => {
+  test('a PBES1 key: key-algorithm-unsupported with the right passphrase and a wrong one; no passphrase is said first', () => {
+    const parsed = parse('server-key-encrypted-pbes1.pem');
+    assert.deepEqual(parsed.keys, [{ keyType: undefined, description: 'encrypted key', encrypted: true, format: 'pkcs8-encrypted' }]);
+    assert.deepEqual(openKey(parsed, undefined), { ok: false, reason: 'encrypted-no-passphrase' });
+    const expected = { ok: false, reason: 'unsupported-algorithm', unsupported: { algorithm: 'pbeWithMD5AndDES-CBC', refusedFrom: '3.0', passphraseChecked: false } };
+    assert.deepEqual(openKey(parsed, PASSPHRASE), expected);
+    assert.deepEqual(openKey(parsed, 'not-the-passphrase'), expected);
+    const finding = openKeyFinding(parsed, openKey(parsed, PASSPHRASE), 'server-key-encrypted-pbes1.pem');
+    assert.equal(finding?.code, 'key-algorithm-unsupported');
+    assert.deepEqual(finding?.data, { algorithm: 'pbeWithMD5AndDES-CBC', refusedFrom: '3.0', passphraseChecked: false });
+    assert.match(finding?.message ?? '', /^The private key in server-key-encrypted-pbes1\.pem is encrypted with pbeWithMD5AndDES-CBC, which OpenSSL 3 cannot use without its legacy provider/);
+  });
+
+  test('the same key as DER, and a traditional PEM key with DES-CBC: the same verdict', () => {
+    const pem = bytes('server-key-encrypted-pbes1.pem').toString('latin1');
+    const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64');
+    const fromDer = parsePki(der);
+    assert.deepEqual(fromDer.keys.map((k) => k.encrypted), [true]);
+    assert.equal(reasonOf(openKey(fromDer, PASSPHRASE)), 'unsupported-algorithm');
+    // A DEK-Info header names the cipher; single DES is the legacy provider's.
+    const traditional = bytes('server-key-rsa-encrypted.pem').toString('latin1').replace(/DEK-Info: [A-Z0-9-]+,/, 'DEK-Info: DES-CBC,');
+    const result = openKey(parsePki(Buffer.from(traditional)), PASSPHRASE);
+    assert.deepEqual(result, { ok: false, reason: 'unsupported-algorithm', unsupported: { algorithm: 'DES-CBC', refusedFrom: '3.0', passphraseChecked: false } });
+    // A cipher no OpenSSL knows is refused by every one of them, not a wrong passphrase either.
+    const unknown = bytes('server-key-rsa-encrypted.pem').toString('latin1').replace(/DEK-Info: [A-Z0-9-]+,/, 'DEK-Info: FOO-CBC,');
+    assert.deepEqual(openKey(parsePki(Buffer.from(unknown)), PASSPHRASE),
+      { ok: false, reason: 'unsupported-algorithm', unsupported: { algorithm: 'FOO-CBC', refusedFrom: 'every', passphraseChecked: false } });
+    assert.match(openKeyFinding(parsePki(Buffer.from(unknown)), openKey(parsePki(Buffer.from(unknown)), PASSPHRASE), 'k.pem')?.message ?? '', /FOO-CBC, which OpenSSL does not know/);
+  });
+
+  test('a hostile iteration count is refused before the algorithm is looked at: nothing is derived either way', () => {
+    // The bound of pki/kdf.ts covers PBES1 too (its parameters are { salt, iterations }).
+    const pem = bytes('server-key-encrypted-pbes1.pem').toString('latin1');
+    const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s/g, ''), 'base64');
+    // EncryptedPrivateKeyInfo { { pbeWithMD5AndDES-CBC, { salt, iterations } }, data }: iterations 2^31 - 1.
+    const root = forge.asn1.fromDer(der.toString('binary'));
+    const parameters = ((root.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[])[1]!;
+    (parameters.value as forge.asn1.Asn1[])[1] = forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.INTEGER, false, forge.asn1.integerToDer(2 ** 31 - 1).getBytes());
+    const hostile = Buffer.from(forge.asn1.toDer(root).getBytes(), 'binary');
+    const result = openKey(parsePki(hostile), PASSPHRASE);
+    assert.equal(reasonOf(result), 'too-costly');
+    assert.deepEqual(!result.ok && result.refusal, { what: 'the password-based encryption', asked: 2 ** 31 - 1, bound: 1_000_000 });
   });
 });
 

@@ -90,6 +90,39 @@ export function certificateDerFacts(der: Uint8Array): CertificateDerFacts | unde
   return facts;
 }
 
+/** The bit length of a non-negative INTEGER's content bytes (leading zero bytes add nothing). */
+function bitLength(value: string): number | undefined {
+  let start = 0;
+  while (start < value.length && value.charCodeAt(start) === 0) start++;
+  if (start === value.length) return undefined;
+  return (value.length - start - 1) * 8 + (32 - Math.clz32(value.charCodeAt(start)));
+}
+
+/**
+ * The size of an EC key as OpenSSL counts it (EVP_PKEY_get_bits: the bits of the group's order), read from a
+ * SubjectPublicKeyInfo whose parameters are explicit: SEQUENCE { { id-ecPublicKey, ECParameters }, BIT STRING },
+ * ECParameters ::= SEQUENCE { version, fieldID, curve, base, order, cofactor? } (SEC 1, RFC 3279). Undefined
+ * for a named curve (its parameters are an OID) or anything else.
+ */
+export function explicitEcOrderBits(spki: Uint8Array): number | undefined {
+  const parameters = ecParameters(spki);
+  if (parameters?.type !== Type.SEQUENCE) return undefined;
+  const order = children(parameters)[4];
+  const value = order?.type === Type.INTEGER ? bytes(order) : undefined;
+  return value === undefined ? undefined : bitLength(value);
+}
+
+/** The named curve's OID of an EC SubjectPublicKeyInfo; undefined for explicit parameters or another key type. */
+export function ecCurveOid(spki: Uint8Array): string | undefined {
+  return oid(ecParameters(spki));
+}
+
+function ecParameters(spki: Uint8Array): Asn1 | undefined {
+  const [algorithm] = children(readDer(spki));
+  const [id, parameters] = children(algorithm);
+  return oid(id) === '1.2.840.10045.2.1' ? parameters : undefined;
+}
+
 /** PFX ::= SEQUENCE { version 3, authSafe ContentInfo (data or signedData), macData? } (RFC 7292). */
 export function looksLikePkcs12(der: Uint8Array): boolean {
   const [version, authSafe] = children(readDer(der));

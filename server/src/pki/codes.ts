@@ -17,6 +17,7 @@ export const PKI_CODES = {
   'key-mismatch': { severity: 'error', summary: 'The private key does not belong to the certificate.' },
   'key-encrypted-no-passphrase': { severity: 'error', summary: 'An encrypted key with no passphrase configured.' },
   'key-passphrase-wrong': { severity: 'error', summary: 'The configured passphrase does not open the key.' },
+  'key-algorithm-unsupported': { severity: 'warning', summary: 'A key encrypted with an algorithm OpenSSL 3 has only in its legacy provider (PBES1, RC2, RC4, DES, …), or one OpenSSL does not know (then an error).' },
   'key-not-tried': { severity: 'warning', summary: 'A key whose password-based encryption asks for more work than any real tool uses; not tried.' },
 } as const satisfies Record<string, { severity: 'error' | 'warning' | 'information'; summary: string }>;
 

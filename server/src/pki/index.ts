@@ -11,8 +11,11 @@
 //   openKey(parsed, passphrase): { ok: true, key, handle, contents } | { ok: false, reason }
 //     Unlocks the first private key (PEM, DER or PKCS#12); '' counts as no passphrase. For PKCS#12,
 //     `contents` also lists its certificates, the key's own first.
-//   openKeyFinding(parsed, result, label): key-encrypted-no-passphrase, key-passphrase-wrong, or the
-//     PKCS#12 problems judge cannot see before opening; undefined when there is nothing new to say.
+//   openKeyFinding(parsed, result, label): key-encrypted-no-passphrase, key-passphrase-wrong,
+//     key-algorithm-unsupported (data: { algorithm, refusedFrom: '3.0' | 'every', passphraseChecked }),
+//     key-not-tried, or the PKCS#12 problems judge cannot see before opening; undefined when there is
+//     nothing new to say.
+//   validityAt(certificate, now): 'not-yet-valid' | 'valid' | 'expired' — OpenSSL's rule, notBefore <= now < notAfter.
 //   keyMatches(parsed, keyHandle, certIndex = 0): boolean — same public key (SPKI DER), any key type.
 //   keyMismatchFinding({ parsed, label, certIndex? }, { handle, label }): key-mismatch or undefined.
 //
@@ -24,13 +27,17 @@
 //   - In the private-key role only the key is judged; certificates bundled with it are judged where the
 //     certificate setting names them.
 //   - der-encoded is about certificates; a DER key gets no finding.
+//   - Sizes are OpenSSL's: an EC key's bits are its group order's, for every curve OpenSSL knows and for
+//     explicit parameters; weak-key reads them.
+//   - An encryption OpenSSL 3 keeps in its legacy provider (pki/legacy.ts) is refused before anything is
+//     tried, as OpenSSL 3 refuses it whatever the passphrase (a PKCS#12 MAC is checked first, as OpenSSL does).
 //
 // Nothing returned holds key material: keys are kept in WeakMaps behind the opaque handles, only their
 // public halves once opened, and parser exception messages are never passed on.
-export type { BlockProblem, CertInfo, ContentRole, Encoding, KeyFormat, KeyInfo, KeyType, OpenKeyFailure, OpenKeyResult, ParsedPki, PkiFinding } from './types';
+export type { BlockProblem, CertInfo, ContentRole, Encoding, KeyFormat, KeyInfo, KeyType, OpenKeyFailure, OpenKeyResult, ParsedPki, PkiFinding, UnsupportedAlgorithm } from './types';
 export type { KeyHandle, PkiHandle } from './handles';
 export type { JudgeOptions } from './judge';
-export { judge, keyMismatchFinding, openKeyFinding, validityChangesAt } from './judge';
+export { judge, keyMismatchFinding, openKeyFinding, validityAt, validityChangesAt } from './judge';
 export { keyMatches, openKey, parsePki } from './parse';
 export { isBase64 } from './decode';
 export { CertificateMemo } from './certificate';

@@ -70,21 +70,37 @@ function contentKind(parsed: ParsedPki, role: ContentRole, label: string): PkiFi
   return holds ? [{ code: 'wrong-content-kind', message: `${label} holds ${holds}, not ${expected}.`, data: { expected: role } }] : [];
 }
 
+/** A validity date as OpenSSL compares it: to the second (a fraction of a second in a GeneralizedTime is dropped). */
+function edge(date: Date): number {
+  return Math.floor(date.getTime() / 1000) * 1000;
+}
+
+/**
+ * OpenSSL's verdict on a certificate's dates at `now` (X509_cmp_time in x509_vfy.c counts a time equal to
+ * the instant as already past): valid from notBefore, inclusive, until notAfter, exclusive. At the instant
+ * of notAfter the certificate has expired (`openssl verify -attime <notAfter>`: error 10).
+ */
+export function validityAt(certificate: Pick<CertInfo, 'notBefore' | 'notAfter'>, now: Date): 'not-yet-valid' | 'valid' | 'expired' {
+  const t = now.getTime();
+  if (t >= edge(certificate.notAfter)) return 'expired';
+  return t < edge(certificate.notBefore) ? 'not-yet-valid' : 'valid';
+}
+
 function validity(certificate: CertInfo, index: number, options: JudgeOptions): PkiFinding[] {
   const { label, now, expiryWarningDays } = options;
   const findings: PkiFinding[] = [];
   const where = `Certificate ${nameOf(certificate)} in ${label}`;
   // Built only when there is something to say: this runs for every certificate on every keystroke.
   const data = () => ({ ...certificateData(certificate), notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString() });
-  // OpenSSL's verdict: valid while notBefore <= now <= notAfter.
-  if (now.getTime() > certificate.notAfter.getTime()) {
+  const verdict = validityAt(certificate, now);
+  if (verdict === 'expired') {
     findings.push({ code: 'cert-expired', certIndex: index, data: data(),
       message: `${where} expired on ${isoDate(certificate.notAfter)} (${relativeDays(certificate.notAfter, now)}).` });
-  } else if (certificate.notAfter.getTime() - now.getTime() <= expiryWarningDays * DAY) {
+  } else if (edge(certificate.notAfter) - now.getTime() <= expiryWarningDays * DAY) {
     findings.push({ code: 'cert-expiring-soon', certIndex: index, data: data(),
       message: `${where} expires on ${isoDate(certificate.notAfter)} (${relativeDays(certificate.notAfter, now)}).` });
   }
-  if (now.getTime() < certificate.notBefore.getTime()) {
+  if (verdict === 'not-yet-valid') {
     findings.push({ code: 'cert-not-yet-valid', certIndex: index, data: data(),
       message: `${where} is not valid until ${isoDate(certificate.notBefore)} (${relativeDays(certificate.notBefore, now)}).` });
   }
@@ -105,11 +121,14 @@ function strength(certificate: CertInfo, index: number, label: string): PkiFindi
     findings.push({ code: 'signature-not-listed', certIndex: index, data: data(),
       message: `${where} is signed with ${certificate.signatureAlgorithm}; the EMS documents MD5, SHA-1 and SHA-256 signatures only.` });
   }
-  const weak = certificate.keyBits !== undefined
-    && ((certificate.keyType === 'rsa' && certificate.keyBits < 2048) || (certificate.keyType === 'ec' && certificate.keyBits < 256));
+  // keyBits is OpenSSL's count ("Public-Key: (160 bit)"), for every curve it knows and explicit parameters.
+  const bits = certificate.keyBits;
+  const weak = bits !== undefined && ((certificate.keyType === 'rsa' && bits < 2048) || (certificate.keyType === 'ec' && bits < 256));
   if (weak) {
-    findings.push({ code: 'weak-key', certIndex: index, data: { ...certificateData(certificate), publicKey: certificate.publicKey },
-      message: `${where} has a weak ${certificate.publicKey} key; use RSA 2048 or more, or EC P-256 or more.` });
+    // A curve's name need not say its size (secp160r1 is 161 bits, sect233k1 232): EC keys are given it.
+    const size = certificate.keyType === 'ec' && !certificate.publicKey.includes(`${bits}`) ? ` (${bits} bits)` : '';
+    findings.push({ code: 'weak-key', certIndex: index, data: { ...certificateData(certificate), publicKey: certificate.publicKey, keyBits: bits },
+      message: `${where} has a weak ${certificate.publicKey} key${size}; use RSA 2048 or more, or EC P-256 or more.` });
   }
   return findings;
 }
@@ -120,7 +139,8 @@ function strength(certificate: CertInfo, index: number, label: string): PkiFindi
  */
 export function validityChangesAt(certificate: CertInfo, now: Date, expiryWarningDays: number): Date | undefined {
   const t = now.getTime();
-  const edges = [certificate.notBefore.getTime(), certificate.notAfter.getTime() - expiryWarningDays * DAY, certificate.notAfter.getTime() + 1];
+  // Valid from notBefore; expiring soon from warning-days before notAfter; expired at notAfter itself.
+  const edges = [edge(certificate.notBefore), edge(certificate.notAfter) - expiryWarningDays * DAY, edge(certificate.notAfter)];
   const next = Math.min(...edges.filter((edge) => edge > t));
   return Number.isFinite(next) ? new Date(next) : undefined;
 }
@@ -200,11 +220,28 @@ export function openKeyFinding(parsed: ParsedPki, result: OpenKeyResult, label: 
       return { code: 'key-not-tried', data: { asked, bound },
         message: `The private key in ${label} was not tried: ${what} asks for ${count(asked)}, more than any real tool uses (this checker's bound is ${count(bound)}); the passphrase and the key's match with its certificate are not checked. Re-encrypt it with ordinary settings, e.g. openssl pkcs8 -topk8 -v2 aes-256-cbc (2,048 iterations).` };
     }
+    case 'unsupported-algorithm':
+      return unsupportedFinding(parsed, result.unsupported!, label);
     case 'no-key':
       return parsed.encoding === 'pkcs12'
         ? { code: 'wrong-content-kind', message: `${label} is a PKCS#12 bundle without a private key.`, data: { expected: 'private-key' } }
         : undefined;
   }
+}
+
+function unsupportedFinding(parsed: ParsedPki, unsupported: NonNullable<Extract<OpenKeyResult, { ok: false }>['unsupported']>, label: string): PkiFinding {
+  const { algorithm, refusedFrom, passphraseChecked } = unsupported;
+  const pkcs12 = parsed.encoding === 'pkcs12';
+  const what = pkcs12 ? `${label} (PKCS#12) is` : `The private key in ${label} is`;
+  const refused = refusedFrom === '3.0'
+    ? 'which OpenSSL 3 cannot use without its legacy provider (OpenSSL 1.0.2 and 1.1.1 can): on OpenSSL 3 no passphrase opens it'
+    : 'which OpenSSL does not know: the EMS cannot open it with any passphrase';
+  const checked = passphraseChecked ? ' The configured passphrase is right (the file\'s MAC verifies).' : ' The passphrase cannot be tried here.';
+  const fix = pkcs12
+    ? 'Export it again with OpenSSL 3 (openssl pkcs12 -export without -legacy encrypts with AES-256-CBC).'
+    : `Re-encrypt it with AES: openssl pkcs8 -topk8 -v2 aes-256-cbc -provider legacy -provider default -in ${label} -out ${label.replace(/\.(pem|key|der)$/i, '')}-aes.pem`;
+  return { code: 'key-algorithm-unsupported', data: { algorithm, refusedFrom, passphraseChecked },
+    message: `${what} encrypted with ${algorithm}, ${refused}.${checked} The key's match with its certificate is not checked. ${fix}` };
 }
 
 const count = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'more than 2^53');

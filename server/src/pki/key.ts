@@ -1,17 +1,67 @@
 // Private keys through Node's crypto, which reads RSA, EC and Ed25519 in PKCS#8, PKCS#1, SEC1 and the
 // traditional OpenSSL encryption (Proc-Type/DEK-Info). Exceptions are caught and become reasons:
 // their messages are never passed on, so nothing of the key or passphrase can leak through them.
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { ecCurveOid, explicitEcOrderBits } from './asn1';
 import type { KeyInfo, KeyType } from './types';
 
-const CURVES: Record<string, { name: string; bits: number }> = {
-  prime192v1: { name: 'P-192', bits: 192 },
-  secp224r1: { name: 'P-224', bits: 224 },
-  prime256v1: { name: 'P-256', bits: 256 },
-  secp384r1: { name: 'P-384', bits: 384 },
-  secp521r1: { name: 'P-521', bits: 521 },
-  secp256k1: { name: 'secp256k1', bits: 256 },
+/** The NIST curves, shown by their NIST names; every other curve by OpenSSL's own name ('EC brainpoolP160r1'). */
+const NIST_NAMES: Record<string, string> = {
+  prime192v1: 'P-192',
+  secp224r1: 'P-224',
+  prime256v1: 'P-256',
+  secp384r1: 'P-384',
+  secp521r1: 'P-521',
 };
+
+/** Curves whose size has been asked, by OpenSSL's name: at most the curves OpenSSL knows (about 80). */
+const MAX_KNOWN_CURVES = 256;
+const curveBits = new Map<string, number | null>();
+
+/**
+ * The size OpenSSL gives a key on this named curve ("Public-Key: (160 bit)": the bits of the group's order),
+ * from OpenSSL's own definition of the curve: a throw-away public key on it, written with explicit
+ * parameters, names the order. Once per curve; no table to fall behind the curves OpenSSL can load.
+ */
+function namedCurveBits(name: string): number | undefined {
+  const known = curveBits.get(name);
+  if (known !== undefined) return known ?? undefined;
+  let bits: number | undefined;
+  try {
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: name, paramEncoding: 'explicit' });
+    bits = explicitEcOrderBits(publicKey.export({ type: 'spki', format: 'der' }));
+  } catch {
+    bits = undefined;
+  }
+  if (curveBits.size < MAX_KNOWN_CURVES) curveBits.set(name, bits ?? null);
+  return bits;
+}
+
+/** Curves Node gives no key type: OpenSSL 3 makes SM2 keys a type of their own, which Node does not name. */
+const UNTYPED_CURVES: Record<string, string> = { '1.2.156.10197.1.301': 'SM2' };
+
+function spkiOf(key: KeyObject): Buffer | undefined {
+  try {
+    return (key.type === 'private' ? createPublicKey(key) : key).export({ type: 'spki', format: 'der' });
+  } catch {
+    return undefined;
+  }
+}
+
+/** An EC key's curve name (undefined for explicit parameters OpenSSL matches to no named curve) and size. */
+function ecCurve(key: KeyObject): { name?: string; bits?: number } {
+  const spki = spkiOf(key);
+  const named = key.asymmetricKeyDetails?.namedCurve;
+  // Node says 'UNDEF' for explicit parameters that are no curve OpenSSL knows by name.
+  const name = named && named !== 'UNDEF' ? named : undefined;
+  const explicit = spki ? explicitEcOrderBits(spki) : undefined;
+  return { name, bits: explicit ?? (name ? namedCurveBits(name) : undefined) };
+}
+
+function ecDescription(name: string | undefined, bits: number | undefined): KeyDescription {
+  const description = name ? `EC ${NIST_NAMES[name] ?? name}` : bits !== undefined ? `EC explicit ${bits}-bit curve` : 'EC unknown curve';
+  return { keyType: 'ec', description, bits };
+}
 
 export interface KeyDescription {
   keyType: KeyType;
@@ -28,13 +78,14 @@ export function describeKey(key: KeyObject): KeyDescription {
     return { keyType: type === 'dsa' ? 'dsa' : 'rsa', description: `${name} ${details.modulusLength}`, bits: details.modulusLength };
   }
   if (type === 'ec') {
-    const curve = CURVES[details.namedCurve ?? ''];
-    return curve
-      ? { keyType: 'ec', description: `EC ${curve.name}`, bits: curve.bits }
-      : { keyType: 'ec', description: `EC ${details.namedCurve ?? 'unknown curve'}` };
+    const { name, bits } = ecCurve(key);
+    return ecDescription(name, bits);
   }
   if (type === 'ed25519') return { keyType: 'ed25519', description: 'Ed25519', bits: 256 };
   if (type === 'ed448') return { keyType: 'ed448', description: 'Ed448', bits: 456 };
+  const spki = type === undefined ? spkiOf(key) : undefined;
+  const untyped = spki ? UNTYPED_CURVES[ecCurveOid(spki) ?? ''] : undefined;
+  if (untyped) return ecDescription(untyped, namedCurveBits(untyped));
   return { keyType: 'other', description: type ?? 'unknown' };
 }
 
@@ -97,14 +148,19 @@ export function isEncryptedPkcs8(der: Buffer): boolean {
   }
 }
 
-/** Opens an encrypted key with the passphrase: the key, or undefined when the passphrase does not open it. */
-export function unlockKey(source: { pem: string } | { der: Buffer }, passphrase: string, info: KeyInfo): OpenedKey | undefined {
+/**
+ * Opens an encrypted key with the passphrase: the key; 'unsupported' when OpenSSL cannot use its encryption at
+ * all (ERR_OSSL_EVP_UNSUPPORTED: the cipher or KDF is not in the providers loaded; for a traditional PEM key,
+ * a DEK-Info cipher it does not know), whatever the passphrase; 'wrong' when the passphrase does not open it.
+ */
+export function unlockKey(source: { pem: string } | { der: Buffer }, passphrase: string, info: KeyInfo): OpenedKey | 'unsupported' | 'wrong' {
   try {
     const key = 'pem' in source
       ? createPrivateKey({ key: source.pem, passphrase })
       : createPrivateKey({ key: source.der, format: 'der', type: 'pkcs8', passphrase });
     return opened(key, { encrypted: true, format: info.format });
-  } catch {
-    return undefined;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return code === 'ERR_OSSL_EVP_UNSUPPORTED' || code === 'ERR_OSSL_PEM_UNSUPPORTED_ENCRYPTION' ? 'unsupported' : 'wrong';
   }
 }

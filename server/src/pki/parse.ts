@@ -4,11 +4,12 @@ import type { KeyObject, X509Certificate } from 'node:crypto';
 import { firstValueLength, looksLikePkcs12 } from './asn1';
 import { CertificateMemo } from './certificate';
 import { kdfRefusal } from './kdf';
+import { pemCipher, pemLegacyAlgorithm, pkcs12LegacyAlgorithm, pkcs8AlgorithmName, pkcs8LegacyAlgorithm } from './legacy';
 import { asText, hasPemBlock, MAX_PEM_BLOCKS, pemBlocks, type PemBlock } from './decode';
 import { contentsOf, KeyHandle, PkiHandle, publicKeyOf, type KeySource } from './handles';
 import { isEncryptedPkcs8, readDerKey, readPemKey, unlockKey } from './key';
 import { openPkcs12 } from './pkcs12';
-import type { BlockProblem, CertInfo, KeyFormat, KeyInfo, KeyType, OpenKeyResult, ParsedPki } from './types';
+import type { BlockProblem, CertInfo, KeyFormat, KeyInfo, KeyType, OpenKeyResult, ParsedPki, UnsupportedAlgorithm } from './types';
 
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
@@ -139,8 +140,21 @@ export function openKey(parsed: ParsedPki, passphrase: string | undefined): Open
   // Read what the derivation costs before paying for it (a traditional PEM key derives with one MD5 round).
   const refusal = source.kind === 'der' ? kdfRefusal(source.der, false) : undefined;
   if (refusal) return { ok: false, reason: 'too-costly', refusal };
+  // An encryption OpenSSL 3 keeps in its legacy provider fails there whatever the passphrase: not tried, so
+  // the verdict is OpenSSL 3's even in a Node started with --openssl-legacy-provider.
+  const legacy = source.kind === 'der' ? pkcs8LegacyAlgorithm(source.der) : pemLegacyAlgorithm(source.pem);
+  if (legacy) return unsupported(legacy, false);
   const unlocked = unlockKey(source, passphrase, info);
-  return unlocked ? opened(parsed, unlocked.info, unlocked.publicKey) : { ok: false, reason: 'passphrase-wrong' };
+  if (unlocked === 'unsupported') {
+    // Refused by OpenSSL 3 although none of the legacy provider's algorithms: one OpenSSL does not know.
+    const algorithm = source.kind === 'der' ? pkcs8AlgorithmName(source.der) : pemCipher(source.pem) ?? 'an unknown cipher';
+    return unsupported({ algorithm, refusedFrom: 'every' }, false);
+  }
+  return unlocked === 'wrong' ? { ok: false, reason: 'passphrase-wrong' } : opened(parsed, unlocked.info, unlocked.publicKey);
+}
+
+function unsupported(algorithm: UnsupportedAlgorithm, passphraseChecked: boolean): OpenKeyResult {
+  return { ok: false, reason: 'unsupported-algorithm', unsupported: { ...algorithm, passphraseChecked } };
 }
 
 function opened(parsed: ParsedPki, key: KeyInfo, publicKey: KeyObject): OpenKeyResult {
@@ -151,9 +165,15 @@ function opened(parsed: ParsedPki, key: KeyInfo, publicKey: KeyObject): OpenKeyR
 function openPkcs12File(parsed: ParsedPki, der: Buffer, passphrase: string | undefined, memo: CertificateMemo): OpenKeyResult {
   const refusal = kdfRefusal(der, true);
   if (refusal) return { ok: false, reason: 'too-costly', refusal };
+  // OpenSSL 3 checks the MAC first (a wrong passphrase says so), then fails on the first legacy algorithm; a
+  // file without a MAC fails on it whatever the passphrase. node-forge decrypts RC2-40 itself, so ask the file.
+  const legacy = pkcs12LegacyAlgorithm(der);
+  if (legacy && !legacy.mac) return unsupported(legacy.unsupported, false);
   // Many PKCS#12 files use an empty password; with none configured, that is the one to try.
   const result = openPkcs12(der, passphrase ?? '', memo);
-  if (!result.ok && result.reason === 'passphrase-wrong' && !passphrase) return { ok: false, reason: 'encrypted-no-passphrase' };
+  const wrong = !result.ok && result.reason === 'passphrase-wrong';
+  if (wrong && !passphrase) return { ok: false, reason: 'encrypted-no-passphrase' };
+  if (legacy && !wrong) return unsupported(legacy.unsupported, true);
   if (!result.ok) return result;
   const certificates = result.certificates;
   if (!result.key) return { ok: false, reason: 'no-key' };

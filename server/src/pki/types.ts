@@ -89,7 +89,19 @@ export interface ParsedPki {
   readonly handle: PkiHandle;
 }
 
-export type OpenKeyFailure = 'no-key' | 'encrypted-no-passphrase' | 'passphrase-wrong' | 'unrecognized' | 'too-costly';
+export type OpenKeyFailure = 'no-key' | 'encrypted-no-passphrase' | 'passphrase-wrong' | 'unrecognized' | 'too-costly' | 'unsupported-algorithm';
+
+/**
+ * Why a key cannot be opened whatever the passphrase: its encryption is one OpenSSL refuses. `refusedFrom`
+ * is the first OpenSSL generation the EMS bundles that refuses it: '3.0' for what OpenSSL 3 keeps in its
+ * legacy provider (PBES1, RC2, RC4, single DES, Blowfish, CAST5, IDEA, SEED), which OpenSSL 1.0.2 and 1.1.1
+ * open; 'every' for an algorithm OpenSSL 3 does not know at all.
+ */
+export interface UnsupportedAlgorithm {
+  /** OpenSSL's name ('pbeWithMD5AndDES-CBC', 'DES-CBC', 'pbeWithSHA1And40BitRC2-CBC'), else the OID. */
+  readonly algorithm: string;
+  readonly refusedFrom: '3.0' | 'every';
+}
 
 /** Why a key was not tried: its key derivation asks for more work than the bound (pki/kdf.ts). */
 export interface KdfRefusal {
@@ -106,4 +118,10 @@ export type OpenKeyResult =
       /** The file's contents with the key unlocked; for PKCS#12, also its certificates (the key's own first). */
       readonly contents: ParsedPki;
     }
-  | { readonly ok: false; readonly reason: OpenKeyFailure; readonly refusal?: KdfRefusal };
+  | {
+      readonly ok: false;
+      readonly reason: OpenKeyFailure;
+      readonly refusal?: KdfRefusal;
+      /** With 'unsupported-algorithm'; `passphraseChecked` when the passphrase was proven right first (a PKCS#12 MAC). */
+      readonly unsupported?: UnsupportedAlgorithm & { readonly passphraseChecked: boolean };
+    };

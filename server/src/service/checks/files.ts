@@ -21,6 +21,9 @@ import type { Visit } from './shape';
 import type { Fix, Settings } from '../types';
 import { atLeast, before, formatVersion, type Version } from '../version';
 
+/** The first release whose bundled OpenSSL is not documented: 5.4.10 has 1.1.1j (PTC's release table). */
+const LAST_KNOWN_OPENSSL_1 = '5.4.11';
+
 /** Names that certificate and key files go by: suggestions for a missing file, and path completion. */
 export const PKI_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.key', '.p8', '.p12', '.pfx', '.ca-bundle', '.chain']);
 
@@ -261,6 +264,17 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   const opened: OpenKeyResult = context.cache.opened(parsed, usable, () => openKey(parsed, usable));
   const openFinding = openKeyFinding(parsed, opened, label);
   if (openFinding) {
+    if (openFinding.code === 'key-algorithm-unsupported') {
+      // One OpenSSL does not know fails everywhere. One only OpenSSL 3 refuses: the OpenSSL of a release is
+      // documented only up to 5.4.10, all 1.x, which open it — a warning that says which.
+      const everywhere = openFinding.data?.['refusedFrom'] === 'every';
+      const release = `EMS ${formatVersion(context.version)}`;
+      const why = everywhere ? ''
+        : !atLeast(context.version, LAST_KNOWN_OPENSSL_1) ? ` ${release} bundles OpenSSL 1.x, which opens it; an EMS on OpenSSL 3 will not: re-encrypt it with AES before upgrading.`
+          : ` Which OpenSSL ${release} bundles is not known; on OpenSSL 3 it fails.`;
+      context.sink.add(openFinding.code, openFinding.message + why, visit.node, reference.pointer, openFinding.data, everywhere ? 'error' : undefined);
+      return;
+    }
     const hint = openFinding.code === 'key-passphrase-wrong' && atLeast(context.version, '5.4.8')
       ? ' (If the EMS has already encrypted this passphrase itself, as 5.4.8 and later do on first start, it cannot be tried here.)' : '';
     report(context, visit.node, reference.pointer, [{ ...openFinding, message: openFinding.message + hint }]);

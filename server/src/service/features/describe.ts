@@ -1,7 +1,7 @@
 // Certificate and key facts as Markdown, shared by the hover and the certificate report so that both say
 // the same thing. Everything read from a file or a config value is untrusted text: it goes into code spans
 // or is escaped, and is clipped. Only facts are shown (pki/types.ts holds no key material to begin with).
-import type { CertInfo, KeyFormat, KeyInfo, ParsedPki } from '../../pki';
+import { type CertInfo, type KeyFormat, type KeyInfo, type ParsedPki, validityAt } from '../../pki';
 import type { FileReference } from '../checks/files';
 import { parsePointer } from '../document/model';
 import { clip, isoDate, MAX_NAME, relativeDays } from '../../util/text';
@@ -51,8 +51,9 @@ export function settingNameOfPointer(pointer: string): string {
 
 /** 'expires in 41 days', 'expired 3135 days ago', 'not valid yet: starts in 92 days' (util/text.ts counts the days). */
 export function validityVerdict(certificate: CertInfo, now: Date): string {
-  if (now < certificate.notBefore) return `**not valid yet**: starts ${relativeDays(certificate.notBefore, now)}`;
-  if (now > certificate.notAfter) return `**expired** ${relativeDays(certificate.notAfter, now)}`;
+  const verdict = validityAt(certificate, now);
+  if (verdict === 'not-yet-valid') return `**not valid yet**: starts ${relativeDays(certificate.notBefore, now)}`;
+  if (verdict === 'expired') return `**expired** ${relativeDays(certificate.notAfter, now)}`;
   return `expires ${relativeDays(certificate.notAfter, now)}`;
 }
 
@@ -102,8 +103,8 @@ function label(certificate: CertInfo): string {
 function bundleSummary(certificates: readonly CertInfo[], now: Date): string {
   const cas = certificates.filter((c) => c.isCA).length;
   const roots = certificates.filter((c) => c.isCA && c.selfSigned).length;
-  const expired = certificates.filter((c) => c.notAfter < now).length;
-  const notYet = certificates.filter((c) => c.notBefore > now).length;
+  const expired = certificates.filter((c) => validityAt(c, now) === 'expired').length;
+  const notYet = certificates.filter((c) => validityAt(c, now) === 'not-yet-valid').length;
   const earliest = certificates.reduce((a, b) => (b.notAfter < a.notAfter ? b : a));
   const index = certificates.indexOf(earliest) + 1;
   const parts = [
@@ -117,7 +118,7 @@ function bundleSummary(certificates: readonly CertInfo[], now: Date): string {
 
 function compactTable(certificates: readonly CertInfo[], from: number, now: Date): string[] {
   const rows = certificates.slice(from, from + TABLE_ROWS).map((c, i) =>
-    `| ${from + i + 1} | ${cell(code(label(c)))} | ${kind(c)} | ${escape(c.publicKey)} | ${isoDate(c.notAfter)}${c.notAfter < now ? ' (expired)' : ''} |`);
+    `| ${from + i + 1} | ${cell(code(label(c)))} | ${kind(c)} | ${escape(c.publicKey)} | ${isoDate(c.notAfter)}${validityAt(c, now) === 'expired' ? ' (expired)' : ''} |`);
   const rest = certificates.length - from - rows.length;
   return [
     '| # | Subject | Kind | Key | Expires |',

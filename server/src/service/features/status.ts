@@ -3,6 +3,7 @@
 import type { CheckResult } from '../target/result';
 import type { Target } from '../types';
 import { nearestExpiry } from './describe';
+import { validityAt } from '../../pki';
 import { relativeDays } from '../../util/text';
 
 export interface DocumentStatus {
@@ -34,7 +35,7 @@ export function documentStatus(result: CheckResult): DocumentStatus {
     const { notAfter } = nearest.certificate;
     status.nearestExpiry = {
       notAfter: notAfter.toISOString(),
-      when: `${notAfter < result.now ? 'expired' : 'expires'} ${relativeDays(notAfter, result.now)}`,
+      when: `${validityAt(nearest.certificate, result.now) === 'expired' ? 'expired' : 'expires'} ${relativeDays(notAfter, result.now)}`,
       subject: nearest.certificate.subjectCN ?? nearest.certificate.subject,
       file: nearest.reference.resolved ?? nearest.reference.value,
     };

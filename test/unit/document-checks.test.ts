@@ -35,7 +35,7 @@ const CASES: Case[] = [
   { code: 'wrong-type', trigger: config({ certificates: { validate: 'true' } }), nearMiss: config({ certificates: { validate: true } }), pointer: '/certificates/validate' },
   { code: 'invalid-value', trigger: config({ logger: { level: 'trace' } }), nearMiss: config({ logger: { level: 'TRACE' } }), pointer: '/logger/level' },
   { code: 'undocumented-value', trigger: config({ ws_connection: { encryption: 'tls' } }), nearMiss: config({ ws_connection: { encryption: 'ssl' } }), pointer: '/ws_connection/encryption' },
-  { code: 'ignored-server', trigger: config({ ws_servers: [{ host: 'a', port: 443 }, { host: 'b', port: 443 }] }), version: '5.4.0', nearMiss: config({ ws_servers: [{ host: 'a', port: 443 }, { host: 'b', port: 443 }] }), nearMissVersion: '5.3.4', pointer: '/ws_servers/1' },
+  { code: 'ignored-server', trigger: config({ ws_servers: [{ host: 'a', port: 443 }, { host: 'b', port: 443 }] }), version: '5.4.0', nearMiss: config({ ws_servers: [{ host: 'a', port: 443 }] }), nearMissVersion: '5.4.0', pointer: '/ws_servers/1' },
   { code: 'missing-required', trigger: JSON.stringify({ ws_servers: BASE.ws_servers }), nearMiss: config() },
   { code: 'missing-companion', trigger: config({ certificates: { client_cert: '/c.pem' } }), nearMiss: config({ certificates: { client_cert: '/c.pem', key_file: '/k.pem' } }), pointer: '/certificates/client_cert' },
   { code: 'whitespace-in-value', trigger: config({ ws_connection: { encryption: 'none ' } }), nearMiss: config({ ws_connection: { encryption: 'ssl' } }), pointer: '/ws_connection/encryption' },

@@ -117,6 +117,19 @@ describe('ws_servers: from 5.4.0 only the first entry', () => {
     assert.match(finding!.message, /never tried, so it is no fallback/);
     assert.deepEqual(JSON.parse(applyFix(two, finding!)).ws_servers, [{ host: 'twx.example.com', port: 443 }]);
   });
+  test('5.3.4 uses the last entry (observed): the first gets ignored-server there', async () => {
+    const findings = at(await check(two, { emsVersion: '5.3.4' }), 'ignored-server');
+    assert.deepEqual(findings.map((f) => f.pointer), ['/ws_servers/0']);
+    assert.match(findings[0]!.message, /uses only the last ws_servers entry \(observed on 5\.3\.4\)/);
+  });
+  test('5.3.4 connects to another port from 32768 up (observed): an error; 5.4.0 is not told', async () => {
+    const text = config({ ws_servers: [{ host: 'twx.example.com', port: 40443 }] });
+    const [finding] = at(await check(text, { emsVersion: '5.3.4' }), 'invalid-value', '/ws_servers/0/port');
+    assert.equal(finding?.severity, 'error');
+    assert.match(finding!.message, /40443 became 36812/);
+    assert.deepEqual(at(await check(text, { emsVersion: '5.4.0' }), 'invalid-value'), []);
+    assert.deepEqual(at(await check(config(), { emsVersion: '5.3.4' }), 'invalid-value'), []);
+  });
 });
 
 describe('single-backslash Windows paths: the EMS loads the file and mangles only that string', () => {

@@ -99,9 +99,9 @@ export async function checkFiles(targets: ReadonlyMap<string, Visit>, context: F
 
 /**
  * A CA list with no self-signed certificate: verification needs a chain up to a root the list holds, so no
- * platform certificate is accepted. EMS 5.3.4 refused the server certificate with only the intermediate CA, or
- * only the server's own certificate, in cert_chain (observed); OpenSSL 3 agrees on the same bytes ("unable to get
- * issuer certificate"). The files of one setting count together: cert_chain may be an array of files.
+ * platform certificate is accepted. EMS 5.3.4 refused the server certificate with only the intermediate CA in
+ * cert_chain, and stalled with only the server's own certificate (observed); OpenSSL 3 refuses both on the same
+ * bytes ("unable to get issuer certificate", "unable to get local issuer certificate"). The files of one setting count together: cert_chain may be an array of files.
  */
 function checkTrustAnchors(references: readonly FileReference[], visits: readonly Visit[], context: FilesContext): void {
   const bySetting = new Map<string, { references: FileReference[]; first: Visit }>();
@@ -118,7 +118,7 @@ function checkTrustAnchors(references: readonly FileReference[], visits: readonl
     const certificates = files.flatMap((f) => f.parsed!.certificates);
     if (!certificates.length || certificates.some((c) => c.selfSigned)) continue;
     const name = setting.split('/').pop();
-    context.sink.add('ca-list-no-root', `${name} holds no root (self-signed) certificate, so no platform certificate can chain up to it: the EMS refuses every one ("Invalid certificate", observed on EMS 5.3.4 with only the intermediate CA or only the server's certificate listed). Add the root CA that issued the chain.`,
+    context.sink.add('ca-list-no-root', `${name} holds no root (self-signed) certificate, so no platform certificate can chain up to it and the EMS does not connect (observed on EMS 5.3.4: with only the intermediate CA listed it refused the server certificate, "Invalid certificate"; with only the server's own certificate it stalled in certificate checking). Add the root CA that issued the chain.`,
       first.node, first.pointer);
   }
 }

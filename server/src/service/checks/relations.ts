@@ -7,7 +7,7 @@ import { childPointer, findProperty, nodeAt, propertiesOf, scalarValue } from '.
 import { defaultNumber, propertySchema, type SchemaNode } from '../document/schema';
 import type { Visit } from './shape';
 import type { Fix } from '../types';
-import { atLeast, type Version } from '../version';
+import { atLeast, formatVersion, type Version } from '../version';
 
 export function checkRelations(root: Node, visits: readonly Visit[], version: Version, sink: FindingSink): void {
   for (const visit of visits) {
@@ -15,8 +15,11 @@ export function checkRelations(root: Node, visits: readonly Visit[], version: Ve
   }
   inconsistentValues(root, sink);
   noEffect(root, sink);
-  if (atLeast(version, ONLY_FIRST_SERVER)) ignoredServers(root, sink);
-  else trustsNothing(root, sink);
+  ignoredServers(root, version, sink);
+  if (!atLeast(version, ONLY_FIRST_SERVER)) {
+    trustsNothing(root, sink);
+    mangledPorts(root, sink);
+  }
 }
 
 /**
@@ -40,16 +43,38 @@ function trustsNothing(root: Node, sink: FindingSink): void {
 /** From 5.4.0 the EMS uses the first ws_servers entry only (Developer's Guide 5.4.0, p. 21). */
 const ONLY_FIRST_SERVER = '5.4.0';
 
-/** PTC's own gateway example lists a "fallback" server that never is one: say so on every entry after the first. */
-function ignoredServers(root: Node, sink: FindingSink): void {
+/**
+ * One ws_servers entry is used, whatever the list says: the first from 5.4.0 (documented), the last on 5.3.4
+ * (observed: it connected to the last entry, and not to the first when the last was down). PTC's own gateway
+ * example lists a "fallback" server that never is one: say so on every other entry.
+ */
+function ignoredServers(root: Node, version: Version, sink: FindingSink): void {
   const servers = group(root, 'ws_servers');
   if (servers.node?.type !== 'array') return;
-  for (const [index, entry] of (servers.node.children ?? []).entries()) {
-    if (index === 0) continue;
-    sink.add('ignored-server', `From EMS ${ONLY_FIRST_SERVER} only the first ws_servers entry is used: this one is never tried, so it is no fallback (Developer's Guide 5.4.0).`,
-      entry, childPointer(servers.pointer, index), {
-        fixes: [{ title: 'Remove this entry', edits: [removeProperty(sink, servers.node, entry, index)] }],
-      });
+  const entries = servers.node.children ?? [];
+  const first = atLeast(version, ONLY_FIRST_SERVER);
+  const used = first ? 0 : entries.length - 1;
+  const why = first ? `From EMS ${ONLY_FIRST_SERVER} only the first ws_servers entry is used (Developer's Guide 5.4.0)`
+    : `EMS ${formatVersion(version)} uses only the last ws_servers entry (observed on 5.3.4)`;
+  for (const [index, entry] of entries.entries()) {
+    if (index === used) continue;
+    sink.add('ignored-server', `${why}: this one is never tried, so it is no fallback.`, entry, childPointer(servers.pointer, index), {
+      fixes: [{ title: 'Remove this entry', edits: [removeProperty(sink, servers.node, entry, index)] }],
+    });
+  }
+}
+
+/** The lowest ws_servers port EMS 5.3.4 does not connect to as written (seen with strace: 40443 → 36812). */
+const FIRST_MANGLED_PORT = 32768;
+
+function mangledPorts(root: Node, sink: FindingSink): void {
+  const servers = group(root, 'ws_servers');
+  for (const [index, entry] of (servers.node?.type === 'array' ? servers.node.children ?? [] : []).entries()) {
+    const port = findProperty(entry, 'port');
+    const value = scalarValue(port?.valueNode);
+    if (!port || typeof value !== 'number' || value < FIRST_MANGLED_PORT || value > 65535) continue;
+    sink.add('invalid-value', `port is ${value}: EMS 5.3.x connects to another port for ports from ${FIRST_MANGLED_PORT} up (observed on 5.3.4: 40443 became 36812, 65535 became 39321). Use a port below ${FIRST_MANGLED_PORT}, or 443.`,
+      port.valueNode!, childPointer(childPointer(servers.pointer, index), port.key));
   }
 }
 

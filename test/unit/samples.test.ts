@@ -69,7 +69,7 @@ describe('04-dev-insecure', () => {
       'validation-disabled /certificates/validate',
       // validate is false: allow_self_signed changes nothing, and says so instead of a second warning.
       'no-effect /certificates/allow_self_signed',
-      'hostname-validation-disabled /certificates/disable_hostname_validation',
+      'no-effect /certificates/disable_hostname_validation',
       'localhost-ipv6 /http_server/host',
       'plaintext-secret /appKey',
       'relative-path /logger/publish_directory',
@@ -90,7 +90,7 @@ describe('05-mutual-tls-fips-5.4.0', () => {
 });
 
 describe('06-legacy-5.4.6-appkey-lowercase', () => {
-  test('appkey spelling, the removed default certificate and four insecure settings', async () => {
+  test('appkey spelling, the removed default certificate and three insecure settings (hostname validation is moot with validate false)', async () => {
     const findings = await check(sample('06-legacy-5.4.6-appkey-lowercase.json'), { emsVersion: '5.4.6' });
     assert.equal(findings.find((f) => f.code === 'non-canonical-case')?.data?.['canonical'], 'appKey');
     assert.deepEqual(loud(findings), [
@@ -98,7 +98,6 @@ describe('06-legacy-5.4.6-appkey-lowercase', () => {
       'http-server-ssl-disabled /http_server/ssl',
       'http-server-auth-disabled /http_server/authenticate',
       'validation-disabled /certificates/validate',
-      'hostname-validation-disabled /certificates/disable_hostname_validation',
     ]);
     assert.ok(!findings.some((f) => f.code === 'missing-required'), 'appkey counts as appKey');
   });

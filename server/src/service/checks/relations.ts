@@ -155,7 +155,7 @@ function inconsistentValues(root: Node, sink: FindingSink): void {
 function noEffect(root: Node, sink: FindingSink): void {
   const certificates = group(root, 'certificates');
   if (scalarValue(findProperty(certificates.node, 'validate')?.valueNode) === false) {
-    inert(sink, certificates, ['cert_chain', 'validation_criteria', 'allow_self_signed', 'deny_self_signed'], 'certificates.validate is false, so the platform certificate is never checked at all');
+    inert(sink, certificates, ['cert_chain', 'validation_criteria', 'allow_self_signed', 'deny_self_signed', 'disable_hostname_validation'], 'certificates.validate is false, so the platform certificate is never checked at all');
   }
   const http = group(root, 'http_server');
   if (scalarValue(findProperty(http.node, 'ssl')?.valueNode) === false) {

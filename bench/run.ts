@@ -8,7 +8,7 @@
 //
 //   node out/bench/run.js            full run (about 4 minutes on 2 cores)
 //   node out/bench/run.js --quick    fewer runs, for trying changes; not what the targets are judged on
-//   node out/bench/run.js --only=warm,cold,big,hover,complete,start,cli,memory
+//   node out/bench/run.js --only=warm,cold,big,hover,complete,start,cli,memory,hostile,latency
 //
 // tsc compiles this file with the rest (out/bench/). The in-process figures import the service façade
 // (server/src/service/index.ts) and the Node ports (server/src/node/) only, as the adapters do, so a change
@@ -27,11 +27,12 @@ import { nodeFileSystem } from '../server/src/node/fileSystem';
 import { WatchedStats } from '../server/src/node/watchedStats';
 import { type CheckResult, createEmsService } from '../server/src/service/index';
 import { CLI_JS, missingBundle, PORTS, REPO, SCHEMA, SERVER_JS, SETTINGS } from './lib/common';
-import { bigConfig, fleet, type FleetSize, positionOf, sampleHome, tenFileHome } from './lib/fixtures';
+import { bigConfig, fleet, type FleetSize, hostileCorpus, positionOf, sampleHome, tenFileHome } from './lib/fixtures';
+import { requestLatencyDuringCheck, testPkiDir } from './lib/latency';
 import { spawnServer } from './lib/lsp';
 import { mb, median, ms, type Summary, summary, table, time } from './lib/stats';
 
-const FIGURES = ['warm', 'cold', 'big', 'hover', 'complete', 'start', 'cli', 'memory'] as const;
+const FIGURES = ['warm', 'cold', 'big', 'hover', 'complete', 'start', 'cli', 'memory', 'hostile', 'latency'] as const;
 type Figure = (typeof FIGURES)[number];
 
 const args = process.argv.slice(2);
@@ -43,6 +44,8 @@ const FAST_RUNS = QUICK ? 30 : 200;
 /** Figures of tens of milliseconds or whole processes. */
 const SLOW_RUNS = QUICK ? 5 : 20;
 const CLI_RUNS = QUICK ? 3 : 20;
+/** Checks per hostile input (each on a new service: nothing cached). Their worst is the figure. */
+const HOSTILE_RUNS = QUICK ? 1 : 3;
 const EDITS = 10_000;
 const EDITS_PER_WAIT = 100;
 /** Each CLI figure runs 3 sizes × 20 runs; on a slow or busy machine that alone could take many minutes. */
@@ -387,6 +390,48 @@ async function main(): Promise<void> {
     row(`server RSS after ${EDITS.toLocaleString('en-US')} didChange edits`, 1, mb(last), `peak ${mb(peak)}`, '≤ 120 MB, flat',
       flat ? `flat (${growth >= 0 ? '+' : ''}${mb(growth)} 2.5k→10k)` : `GROWS ${mb(growth)} 2.5k→10k`, peak <= 120 * 2 ** 20 && flat);
     details.push(`server RSS by edits: ${samples.map(([n, rss]) => `${n.toLocaleString('en-US')} → ${mb(rss)}`).join(', ')} (${seconds.toFixed(1)} s; waited for the diagnostics of every ${EDITS_PER_WAIT}th version, so ${EDITS / EDITS_PER_WAIT} checks ran)`);
+  });
+
+  // 9. Hostile inputs (scripts/hostile.mjs): each once hung the checker for minutes. Each is checked
+  // HOSTILE_RUNS times through the façade and the Node port, a new service each time (nothing cached, every
+  // file read and parsed, keys looked at), after a full GC; the worst is the figure. No target: the bound is
+  // test/cli/hostile.test.ts's (10 s a process); this says how far below it each one is.
+  if (wanted('hostile')) await guarded('hostile inputs', 'no target', async () => {
+    progress('hostile inputs (scripts/hostile.mjs)');
+    const corpus = hostileCorpus(tmp);
+    rows.push([`hostile inputs (scripts/hostile.mjs, ${corpus.inputs.length}): ${HOSTILE_RUNS} cold checks each, the worst`, '', '', '', 'no target', '', '']);
+    let worst = { name: '', ms: -1 };
+    for (const input of corpus.inputs) {
+      const text = readFileSync(input.config, 'utf8');
+      const times: number[] = [];
+      let findings = 0;
+      for (let i = 0; i < HOSTILE_RUNS; i++) {
+        collectGarbage();
+        const service = createEmsService({ fs: nodeFileSystem, now: () => corpus.now });
+        times.push(await time(async () => { findings = (await service.check({ text, path: input.config, settings: SETTINGS })).findings.length; }));
+      }
+      const s = summary(times);
+      if (s.max > worst.ms) worst = { name: input.name, ms: s.max };
+      info(`hostile: ${input.name}`, s.n, ms(s.median), `worst ${ms(s.max)}`, `${findings.toLocaleString('en-US')} findings`);
+    }
+    info(`worst hostile input: ${worst.name}`, HOSTILE_RUNS, ms(worst.ms), `worst ${ms(worst.ms)}`, 'no target (tests: 10 s a CLI run)');
+    details.push(`hostile inputs: ${corpus.inputs.length} inputs, each under the 1 MiB file bound (scripts/hostile.mjs, its manifest says what each probes); worst ${worst.name} at ${ms(worst.ms)}`);
+  });
+
+  // 10. The server is never deaf (issue 13): requests sent every 20 ms while it checks two keys that cost
+  // node-forge ~200 ms each. The anchor is the check itself: a server that checked on its own thread would
+  // answer a request sent at its start only after it.
+  if (wanted('latency')) await guarded('request latency during a check', '< 200 ms', async () => {
+    progress('request latency during a slow check (language server)');
+    const pkiDir = testPkiDir(tmp);
+    const runs = [];
+    for (let i = 0; i < (QUICK ? 2 : 5); i++) runs.push(await requestLatencyDuringCheck(SERVER_JS, pkiDir, i));
+    const worst = Math.max(...runs.map((r) => r.worstMs));
+    const check = median(runs.map((r) => r.checkMs));
+    const requests = runs.reduce((n, r) => n + r.requests, 0);
+    row('request latency during a check (documentSymbol every 20 ms)', runs.length, ms(median(runs.map((r) => r.medianMs))), `worst ${ms(worst)}`,
+      `< 200 ms; check ${ms(check)} (on one thread: ≈ the check)`, (worst / check).toFixed(2), worst < 200);
+    details.push(`request latency during a check: ${requests} requests over ${runs.length} checks of ${ms(check)} (median), worst answer ${ms(worst)}`);
   });
 
   // ─── Report ──────────────────────────────────────────────────────────────────────────────────────────────

@@ -193,3 +193,17 @@ export function positionOf(text: string, needle: string, delta = 0): Position {
   const before = text.slice(0, offset + delta).split('\n');
   return { line: before.length - 1, character: before[before.length - 1].length };
 }
+
+/** The hostile corpus of scripts/hostile.mjs, as its manifest says: each input's config, and the instant to check at. */
+export interface HostileCorpus {
+  now: Date;
+  inputs: { name: string; probes: string; config: string }[];
+}
+
+/** Writes the hostile corpus (scripts/hostile.mjs, about a second) into tmp/hostile. */
+export function hostileCorpus(tmp: string): HostileCorpus {
+  const dir = join(tmp, 'hostile');
+  execFileSync(process.execPath, [join(REPO, 'scripts', 'hostile.mjs'), dir], { stdio: 'ignore' });
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { now: string; inputs: { name: string; probes: string; config: string }[] };
+  return { now: new Date(manifest.now), inputs: manifest.inputs.map((input) => ({ ...input, config: join(dir, ...input.config.split('/')) })) };
+}

@@ -399,7 +399,7 @@ export type ByteOp =
 
 const PEM_BLOCK = /-----BEGIN ([^-\r\n]*)-----([\s\S]*?)-----END \1-----/g;
 
-function applyByteOp(bytes: Uint8Array, op: ByteOp): Uint8Array {
+export function applyByteOp(bytes: Uint8Array, op: ByteOp): Uint8Array {
   const at = (n: number) => n % (bytes.length + 1);
   switch (op.op) {
     case 'truncate': return bytes.slice(0, at(op.at));

@@ -44,7 +44,7 @@ export async function checkCase(c: CheckCase): Promise<CheckResult> {
 }
 
 /** Positions anywhere: inside lines, past their ends, past the last line, negative. */
-const positions = fc.array(fc.record({
+export const positions = fc.array(fc.record({
   line: fc.oneof({ arbitrary: fc.nat({ max: 200 }), weight: 8 }, { arbitrary: fc.constantFrom(-1, 2 ** 31, Number.MAX_SAFE_INTEGER), weight: 1 }),
   character: fc.oneof({ arbitrary: fc.nat({ max: 120 }), weight: 8 }, { arbitrary: fc.constantFrom(-1, 2 ** 31), weight: 1 }),
 }), { maxLength: 4 });
@@ -56,7 +56,7 @@ export interface FuzzProperty {
   property: fc.IAsyncPropertyWithHooks<never> | fc.IAsyncProperty<never>;
 }
 
-function asyncProperty<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<unknown>) {
+export function asyncProperty<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<unknown>) {
   return fc.asyncProperty(arbitrary, async (value) => { await predicate(value); }) as unknown as fc.IAsyncProperty<never>;
 }
 

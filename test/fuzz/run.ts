@@ -1,12 +1,14 @@
 // `npm run fuzz`: the properties of test/fuzz/properties.ts with a random seed and many more runs than
-// `npm test` gives them, plus every seed config truncated at every byte. Prints the seed first, so a failure
-// replays with --seed; a failure prints fast-check's counterexample (shrunk) and exits 1.
+// `npm test` gives them, the same mutations started from the hostile corpus (test/fuzz/hostile.ts: the inputs
+// that once hung the checker, small), plus every seed config truncated at every byte. Prints the seed first,
+// so a failure replays with --seed; a failure prints fast-check's counterexample (shrunk) and exits 1.
 //
 //   node out/test/fuzz/run.js [--runs <total>] [--seed <n>] [--only <substring>] [--time <seconds>]
 //
 // --runs is the total over all properties, shared in the proportions `npm test` uses (default 200,000);
 // --time stops each property after its share of that many seconds (what ran counts; no failure is lost).
 import fc from 'fast-check';
+import { hostileProperties, hostileSeeds } from './hostile';
 import { PROPERTIES, truncateEverywhere } from './properties';
 
 interface Options {
@@ -36,7 +38,9 @@ function parse(argv: readonly string[]): Options {
 async function main(): Promise<number> {
   const options = parse(process.argv.slice(2));
   console.log(`fuzz seed ${options.seed} (replay: node out/test/fuzz/run.js --seed ${options.seed} --runs ${options.runs}${options.only ? ` --only '${options.only}'` : ''})`);
-  const selected = PROPERTIES.filter((p) => !options.only || p.name.includes(options.only));
+  const seeds = hostileSeeds();
+  console.log(`hostile corpus (small, scripts/hostile.mjs --small): ${seeds.length} seeds`);
+  const selected = [...PROPERTIES, ...hostileProperties(seeds)].filter((p) => !options.only || p.name.includes(options.only));
   const share = selected.reduce((sum, p) => sum + p.runs, 0);
   const started = Date.now();
   let total = 0;

@@ -67,6 +67,29 @@ describe('checks in a worker', () => {
     }
   });
 
+  test('a check that takes more than a moment shows progress, begun and ended', async () => {
+    const client = await startInProcess(new TestClock(NOW), { window: { workDoneProgress: true } }, { progressAfterMs: 100 });
+    try {
+      const kinds: string[] = [];
+      client.connection.onRequest('window/workDoneProgress/create', () => null);
+      client.connection.onNotification('$/progress', (params: unknown) => { kinds.push((params as { value: { kind: string } }).value.kind); });
+      const uri = uriOf('progress');
+      await open(client, uri, slowConfig(4));
+      await client.diagnostics(uri, (d) => d.length > 0, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(kinds, ['begin', 'end']);
+      // A quick check shows none.
+      kinds.length = 0;
+      const quick = uriOf('quick');
+      await open(client, quick, config({ certificates: { validate: false } }));
+      await client.diagnostics(quick, (d) => d.length > 0);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      assert.deepEqual(kinds, []);
+    } finally {
+      await client.close();
+    }
+  });
+
   test('a newer edit replaces a check still waiting: the old text is never published', async () => {
     const client = await startInProcess(new TestClock(NOW));
     try {

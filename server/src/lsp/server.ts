@@ -23,6 +23,8 @@ const PROGRESS_AFTER_MS = 500;
 export interface ServerOptions {
   /** A check running longer is stopped; the document's own findings are published without the files'. */
   checkDeadlineMs?: number;
+  /** A check running longer shows progress (default PROGRESS_AFTER_MS). */
+  progressAfterMs?: number;
 }
 
 export function startServer(connection: Connection, timers: Timers = SYSTEM_TIMERS, options: ServerOptions = {}): void {
@@ -154,7 +156,7 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
         if (settled) done();
         else result.then(done, done);
       }, () => undefined);
-    }, PROGRESS_AFTER_MS).unref();
+    }, options.progressAfterMs ?? PROGRESS_AFTER_MS).unref();
   };
 
   const publish = async (document: TextDocument): Promise<void> => {

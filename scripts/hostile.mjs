@@ -247,6 +247,14 @@ export function makeCorpus(outDir, { small = false } = {}) {
   add('pkcs8-scrypt-p', 'encrypted PKCS#8 with scrypt N = 16384, r = 8, p = 4096 (16 MiB per lane, 4,096 lanes: minutes)',
     clientKey('etc/certs/client-key.pem'),
     { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.pem': pem('ENCRYPTED PRIVATE KEY', encryptedPkcs8(ecPkcs8, random, 'scrypt', { N: 1024, r: 8, p: 1 }, { N: 16384, r: 8, p: 4096 })) });
+  // The same files with one byte after the DER: OpenSSL reads the key and ignores what follows it.
+  const trailing = (der) => Buffer.concat([der, Buffer.from([0])]);
+  add('pkcs8-pbkdf2-trailing-byte', 'the PBKDF2 2^31 - 1 key as DER with one byte after it (OpenSSL decodes the key and ignores the byte)',
+    clientKey('etc/certs/client-key.der'),
+    { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.der': trailing(encryptedPkcs8(ecPkcs8, random, 'pbkdf2', { iterations: 2048 }, { iterations: HUGE })) });
+  add('pkcs8-scrypt-trailing-byte', 'the scrypt p = 4096 key as PEM whose DER has one byte after it',
+    clientKey('etc/certs/client-key.pem'),
+    { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.pem': pem('ENCRYPTED PRIVATE KEY', trailing(encryptedPkcs8(ecPkcs8, random, 'scrypt', { N: 1024, r: 8, p: 1 }, { N: 16384, r: 8, p: 4096 }))) });
   add('pkcs8-scrypt-n', 'encrypted PKCS#8 with scrypt N = 2^20, r = 8, p = 1 (1 GiB of memory)',
     clientKey('etc/certs/client-key.pem'),
     { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.pem': pem('ENCRYPTED PRIVATE KEY', encryptedPkcs8(ecPkcs8, random, 'scrypt', { N: 1024, r: 8, p: 1 }, { N: 2 ** 20, r: 8, p: 1 })) });

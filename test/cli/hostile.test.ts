@@ -98,6 +98,9 @@ const tooDeep = (ds: Diagnostic[]) => {
 const EXPECTED: Record<string, { exit: 0 | 1; check: (ds: Diagnostic[]) => void }> = {
   'pkcs8-pbkdf2-iterations': { exit: 0, check: keyNotTried(/PBKDF2 asks for 2,147,483,647.*bound is 1,000,000/) },
   'pkcs8-scrypt-p': { exit: 0, check: keyNotTried(/scrypt \(N·r·p\) asks for 536,870,912.*bound is 1,048,576/) },
+  // Found by `npm run fuzz` (a fixture key with a byte inserted): the bound reads the DER strictly, OpenSSL does not.
+  'pkcs8-pbkdf2-trailing-byte': { exit: 0, check: keyNotTried(/PBKDF2 asks for 2,147,483,647/) },
+  'pkcs8-scrypt-trailing-byte': { exit: 0, check: keyNotTried(/scrypt \(N·r·p\) asks for 536,870,912/) },
   'pkcs8-scrypt-n': { exit: 0, check: keyNotTried(/scrypt \(N·r·p\) asks for 8,388,608/) },
   'pkcs12-mac-iterations': { exit: 0, check: keyNotTried(/the PKCS#12 MAC asks for 2,147,483,647.*bound is 200,000/) },
   'pkcs12-bag-iterations': { exit: 0, check: keyNotTried(/PBKDF2 asks for 2,147,483,647.*bound is 200,000/) },
@@ -179,8 +182,9 @@ describe('the hostile corpus through the CLI, each input in bounded time', () =>
     });
   }
 
-  test('the whole corpus in one run (folder search, the process pool): every config reported, in bounded time', () => {
-    const result = run([work], 3 * LIMIT_MS);
+  // One process (--jobs 1): a child of the pool busy in a derivation would outlive a SIGKILL of its parent.
+  test('the whole corpus in one run (folder search, one process): every config reported, in bounded time', () => {
+    const result = run(['--jobs', '1', work], 2 * LIMIT_MS);
     assert.equal(result.error, undefined, `${result.error?.message} after ${result.ms.toFixed(0)} ms`);
     assert.equal(result.stderr, '');
     assert.equal(result.status, 1);

@@ -190,6 +190,12 @@ describe('bounded work and own keys', () => {
     (params.value as forge.asn1.Asn1[])[1]!.value = '\u0000'.repeat(8) + '\u0008\u0000';
     assert.equal(kdfRefusal(Buffer.from(forge.asn1.toDer(root).getBytes(), 'binary'), false), undefined);
   });
+
+  test('key-derivation parameters behind a trailing byte are still read: OpenSSL decodes the key and ignores it', () => {
+    // Found by npm run fuzz: a strict parse failed, so no bound applied, and OpenSSL derived 2^31 - 1 iterations.
+    const huge = readFileSync(path.join(PKI_DIR, 'server-key-encrypted-huge-kdf.der'));
+    assert.equal(kdfRefusal(Buffer.concat([huge, Buffer.from([0])]), false)?.asked, 2 ** 31 - 1);
+  });
 });
 
 describe('findings per document', () => {

@@ -6,7 +6,7 @@ type Asn1 = forge.asn1.Asn1;
 
 // The typings know only the boolean form. decodeBitStrings:false keeps BIT STRINGs as bytes instead of
 // guessing whether they hold nested ASN.1.
-const fromDer = forge.asn1.fromDer as unknown as (bytes: string, options: { strict: boolean; decodeBitStrings: boolean }) => Asn1;
+const fromDer = forge.asn1.fromDer as unknown as (bytes: string, options: { strict: boolean; decodeBitStrings: boolean; parseAllBytes?: boolean }) => Asn1;
 
 const { Class, Type } = forge.asn1;
 
@@ -14,6 +14,18 @@ const { Class, Type } = forge.asn1;
 export function readDer(der: Uint8Array): Asn1 | undefined {
   try {
     return fromDer(Buffer.from(der).toString('binary'), { strict: true, decodeBitStrings: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The first ASN.1 value in the bytes, whatever follows it: what OpenSSL's decoders read (a key file with a byte
+ * after its DER still opens). The KDF bound must see what OpenSSL will derive from, not refuse to look.
+ */
+export function readDerPrefix(der: Uint8Array): Asn1 | undefined {
+  try {
+    return fromDer(Buffer.from(der).toString('binary'), { strict: true, decodeBitStrings: false, parseAllBytes: false });
   } catch {
     return undefined;
   }

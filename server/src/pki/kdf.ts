@@ -4,7 +4,7 @@
 // iterations (PKCS#8 and PKCS#12), Java's keytool 10,000, OWASP's PBKDF2-SHA256 advice 600,000; scrypt's
 // default in `openssl pkcs8 -scrypt` is N = 16384, r = 8, p = 1.
 import forge from 'node-forge';
-import { readDer } from './asn1';
+import { readDerPrefix } from './asn1';
 import type { KdfRefusal } from './types';
 
 type Asn1 = forge.asn1.Asn1;
@@ -30,7 +30,7 @@ const MAX_DEPTH = 64;
 
 /** The first key-derivation step in these bytes that asks for more than its bound; undefined when none does. */
 export function kdfRefusal(der: Uint8Array, pkcs12: boolean): KdfRefusal | undefined {
-  const root = readDer(der);
+  const root = readDerPrefix(der);
   if (!root) return undefined;
   const budget = { nodes: MAX_NODES };
   if (pkcs12) {
@@ -54,7 +54,7 @@ function walk(node: Asn1, pkcs12: boolean, nesting: number, depth: number, budge
   }
   // PKCS#12 keeps its safe contents as DER inside OCTET STRINGs.
   if (nesting < MAX_NESTING && typeof node.value === 'string' && node.type === forge.asn1.Type.OCTETSTRING && node.value.charCodeAt(0) === 0x30) {
-    const inner = readDer(Buffer.from(node.value, 'binary'));
+    const inner = readDerPrefix(Buffer.from(node.value, 'binary'));
     if (inner) return walk(inner, pkcs12, nesting + 1, depth + 1, budget);
   }
   return undefined;

@@ -3,23 +3,26 @@
 // that once hung the checker, small), plus every seed config truncated at every byte. Prints the seed first,
 // so a failure replays with --seed; a failure prints fast-check's counterexample (shrunk) and exits 1.
 //
-//   node out/test/fuzz/run.js [--runs <total>] [--seed <n>] [--only <substring>] [--time <seconds>]
+//   node out/test/fuzz/run.js [--runs <total>] [--seed <n>] [--only <substring>] [--time <seconds>] [--slow <seconds>]
 //
 // --runs is the total over all properties, shared in the proportions `npm test` uses (default 200,000);
-// --time stops each property after its share of that many seconds (what ran counts; no failure is lost).
+// --time stops each property after its share of that many seconds (what ran counts; no failure is lost);
+// --slow: a case that takes longer than this (default 10 s) is printed with its value and fails the run, but
+// is not shrunk (a hang is no exception: shrinking one that takes minutes would take hours).
 import fc from 'fast-check';
 import { hostileProperties, hostileSeeds } from './hostile';
-import { PROPERTIES, truncateEverywhere } from './properties';
+import { PROPERTIES, slowCases, truncateEverywhere } from './properties';
 
 interface Options {
   runs: number;
   seed: number;
   only: string | undefined;
   time: number | undefined;
+  slow: number;
 }
 
 function parse(argv: readonly string[]): Options {
-  const options: Options = { runs: 200_000, seed: (Math.random() * 2 ** 31) | 0, only: undefined, time: undefined };
+  const options: Options = { runs: 200_000, seed: (Math.random() * 2 ** 31) | 0, only: undefined, time: undefined, slow: 10 };
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i + 1];
     switch (argv[i]) {
@@ -27,11 +30,13 @@ function parse(argv: readonly string[]): Options {
       case '--seed': options.seed = Number(value); i++; break;
       case '--only': options.only = value; i++; break;
       case '--time': options.time = Number(value); i++; break;
-      default: throw new Error(`unknown option ${argv[i]}; usage: run.js [--runs <total>] [--seed <n>] [--only <substring>] [--time <seconds>]`);
+      case '--slow': options.slow = Number(value); i++; break;
+      default: throw new Error(`unknown option ${argv[i]}; usage: run.js [--runs <total>] [--seed <n>] [--only <substring>] [--time <seconds>] [--slow <seconds>]`);
     }
   }
   if (!Number.isInteger(options.runs) || options.runs < 1) throw new Error('--runs wants a positive whole number');
   if (!Number.isInteger(options.seed)) throw new Error('--seed wants a whole number');
+  if (!(options.slow > 0)) throw new Error('--slow wants a positive number of seconds');
   return options;
 }
 
@@ -42,12 +47,14 @@ async function main(): Promise<number> {
   console.log(`hostile corpus (small, scripts/hostile.mjs --small): ${seeds.length} seeds`);
   const selected = [...PROPERTIES, ...hostileProperties(seeds)].filter((p) => !options.only || p.name.includes(options.only));
   const share = selected.reduce((sum, p) => sum + p.runs, 0);
+  slowCases.limitMs = options.slow * 1000;
   const started = Date.now();
   let total = 0;
   let failed = false;
   for (const { name, runs, property } of selected) {
     const numRuns = Math.max(1, Math.round((options.runs * runs) / share));
     const begin = Date.now();
+    const slowBefore = slowCases.found.length;
     const plugins = options.time ? [fc.interruptAfterTimeLimit((options.time * 1000 * runs) / share)] : [];
     const details = await fc.check(property, { numRuns, seed: options.seed, includeErrorInReport: true, plugins: [...plugins, fc.timeout(30_000)] });
     const ran = details.numRuns;
@@ -56,6 +63,11 @@ async function main(): Promise<number> {
     if (details.failed) {
       failed = true;
       console.log(fc.defaultReportMessage(details));
+    }
+    for (const slow of slowCases.found.slice(slowBefore)) {
+      failed = true;
+      const value = slow.value.length > 4000 ? `${slow.value.slice(0, 4000)}… (${slow.value.length.toLocaleString('en-US')} characters)` : slow.value;
+      console.log(`SLOW ${name}: a case took ${(slow.ms / 1000).toFixed(1)} s (over --slow ${options.slow} s): ${value}`);
     }
   }
   if (!options.only || 'truncated at every byte'.includes(options.only)) {

@@ -241,20 +241,24 @@ export function makeCorpus(outDir, { small = false } = {}) {
   });
 
   // ── Key derivation that would take hours ──
-  add('pkcs8-pbkdf2-iterations', 'encrypted PKCS#8 whose PBKDF2 asks for 2^31 - 1 iterations (about 12 minutes of OpenSSL at 0.7 ms per 2,048)',
-    clientKey('etc/certs/client-key.der'),
-    { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.der': encryptedPkcs8(ecPkcs8, random, 'pbkdf2', { iterations: 2048 }, { iterations: HUGE }) });
-  add('pkcs8-scrypt-p', 'encrypted PKCS#8 with scrypt N = 16384, r = 8, p = 4096 (16 MiB per lane, 4,096 lanes: minutes)',
-    clientKey('etc/certs/client-key.pem'),
-    { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.pem': pem('ENCRYPTED PRIVATE KEY', encryptedPkcs8(ecPkcs8, random, 'scrypt', { N: 1024, r: 8, p: 1 }, { N: 16384, r: 8, p: 4096 })) });
-  // The same files with one byte after the DER: OpenSSL reads the key and ignores what follows it.
+  // The small corpus asks for just past each bound instead: a case whose bound is bypassed then costs
+  // seconds (which `npm run fuzz` reports as slow), not the hours that would stall the fuzzer.
+  const iterations = size(HUGE, 40_000_000); // ~7 s of OpenSSL for the small one
+  const lanes = size(4096, 256); // scrypt p; ~25 ms a lane
+  const pkcs12Iterations = size(HUGE, 8_000_000); // ~7 s of node-forge for the small one
+  const figure = (n) => (n === HUGE ? '2^31 - 1' : n.toLocaleString('en-US'));
+  const pbkdf2Key = () => encryptedPkcs8(ecPkcs8, random, 'pbkdf2', { iterations: 2048 }, { iterations });
+  const scryptKey = () => encryptedPkcs8(ecPkcs8, random, 'scrypt', { N: 1024, r: 8, p: 1 }, { N: 16384, r: 8, p: lanes });
+  add('pkcs8-pbkdf2-iterations', `encrypted PKCS#8 whose PBKDF2 asks for ${figure(iterations)} iterations (about 0.7 ms of OpenSSL per 2,048: ${small ? 'seconds' : '12 minutes'})`,
+    clientKey('etc/certs/client-key.der'), { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.der': pbkdf2Key() });
+  add('pkcs8-scrypt-p', `encrypted PKCS#8 with scrypt N = 16384, r = 8, p = ${lanes} (16 MiB per lane, ${lanes.toLocaleString('en-US')} lanes: ${small ? 'seconds' : 'minutes'})`,
+    clientKey('etc/certs/client-key.pem'), { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.pem': pem('ENCRYPTED PRIVATE KEY', scryptKey()) });
+  // The same keys with one byte after the DER: OpenSSL reads the key and ignores what follows it.
   const trailing = (der) => Buffer.concat([der, Buffer.from([0])]);
-  add('pkcs8-pbkdf2-trailing-byte', 'the PBKDF2 2^31 - 1 key as DER with one byte after it (OpenSSL decodes the key and ignores the byte)',
-    clientKey('etc/certs/client-key.der'),
-    { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.der': trailing(encryptedPkcs8(ecPkcs8, random, 'pbkdf2', { iterations: 2048 }, { iterations: HUGE })) });
-  add('pkcs8-scrypt-trailing-byte', 'the scrypt p = 4096 key as PEM whose DER has one byte after it',
-    clientKey('etc/certs/client-key.pem'),
-    { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.pem': pem('ENCRYPTED PRIVATE KEY', trailing(encryptedPkcs8(ecPkcs8, random, 'scrypt', { N: 1024, r: 8, p: 1 }, { N: 16384, r: 8, p: 4096 }))) });
+  add('pkcs8-pbkdf2-trailing-byte', `the PBKDF2 ${figure(iterations)} key as DER with one byte after it (OpenSSL decodes the key and ignores the byte)`,
+    clientKey('etc/certs/client-key.der'), { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.der': trailing(pbkdf2Key()) });
+  add('pkcs8-scrypt-trailing-byte', `the scrypt p = ${lanes} key as PEM whose DER has one byte after it`,
+    clientKey('etc/certs/client-key.pem'), { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.pem': pem('ENCRYPTED PRIVATE KEY', trailing(scryptKey())) });
   add('pkcs8-scrypt-n', 'encrypted PKCS#8 with scrypt N = 2^20, r = 8, p = 1 (1 GiB of memory)',
     clientKey('etc/certs/client-key.pem'),
     { 'etc/certs/client.pem': ecCert, 'etc/certs/client-key.pem': pem('ENCRYPTED PRIVATE KEY', encryptedPkcs8(ecPkcs8, random, 'scrypt', { N: 1024, r: 8, p: 1 }, { N: 2 ** 20, r: 8, p: 1 })) });
@@ -268,13 +272,13 @@ export function makeCorpus(outDir, { small = false } = {}) {
     return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
   })();
   const macPatched = forge.asn1.fromDer(p12.toString('binary'));
-  setInteger(macPatched, [2, 2], HUGE); // PFX { version, authSafe, macData { mac, macSalt, iterations } }
-  add('pkcs12-mac-iterations', 'PKCS#12 whose MAC asks for 2^31 - 1 iterations (node-forge derives in JavaScript, about 3 s per million: hours)',
+  setInteger(macPatched, [2, 2], pkcs12Iterations); // PFX { version, authSafe, macData { mac, macSalt, iterations } }
+  add('pkcs12-mac-iterations', `PKCS#12 whose MAC asks for ${figure(pkcs12Iterations)} iterations (node-forge derives in JavaScript, about 3 s per million: ${small ? 'seconds' : 'hours'})`,
     clientKey('etc/certs/client.p12'),
     { 'etc/certs/client.pem': rsaCert, 'etc/certs/client.p12': Buffer.from(forge.asn1.toDer(macPatched).getBytes(), 'binary') });
-  add('pkcs12-bag-iterations', 'PKCS#12 whose shrouded key bag (PBKDF2, inside the safe contents) asks for 2^31 - 1 iterations',
+  add('pkcs12-bag-iterations', `PKCS#12 whose shrouded key bag (PBKDF2, inside the safe contents) asks for ${figure(pkcs12Iterations)} iterations`,
     clientKey('etc/certs/client.p12'),
-    { 'etc/certs/client.pem': rsaCert, 'etc/certs/client.p12': withBagIterations(p12, HUGE) });
+    { 'etc/certs/client.pem': rsaCert, 'etc/certs/client.p12': withBagIterations(p12, pkcs12Iterations) });
 
   // ── Certificates: many names, long chains, many blocks ──
   const sanCount = size(60_000, 2_000);

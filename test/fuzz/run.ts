@@ -43,14 +43,18 @@ function parse(argv: readonly string[]): Options {
 async function main(): Promise<number> {
   const options = parse(process.argv.slice(2));
   console.log(`fuzz seed ${options.seed} (replay: node out/test/fuzz/run.js --seed ${options.seed} --runs ${options.runs}${options.only ? ` --only '${options.only}'` : ''})`);
-  const seeds = hostileSeeds();
+  const { seeds, hanging } = hostileSeeds();
   console.log(`hostile corpus (small, scripts/hostile.mjs --small): ${seeds.length} seeds`);
+  let failed = false;
+  for (const { name, ms } of hanging) {
+    failed = true;
+    console.log(`SLOW hostile corpus input ${name}: the CLI did not answer in ${(ms / 1000).toFixed(1)} s (a hang; test/cli/hostile.test.ts fails on it too); left out of the seeds until fixed`);
+  }
   const selected = [...PROPERTIES, ...hostileProperties(seeds)].filter((p) => !options.only || p.name.includes(options.only));
   const share = selected.reduce((sum, p) => sum + p.runs, 0);
   slowCases.limitMs = options.slow * 1000;
   const started = Date.now();
   let total = 0;
-  let failed = false;
   for (const { name, runs, property } of selected) {
     const numRuns = Math.max(1, Math.round((options.runs * runs) / share));
     const begin = Date.now();

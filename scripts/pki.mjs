@@ -237,6 +237,12 @@ export async function makeSet(outDir, { now = new Date() } = {}) {
         "the EC P-256 server's key, traditional SEC1 PEM encrypted with Proc-Type/DEK-Info (passphrase)");
       write('ec-p256-other-key.pem', exportKey(generateKey('ec-p256')), 'an EC P-256 key that belongs to no certificate here');
       write('ca-list.pem', concat(root.pem, ca.pem), 'CA list: the RSA root and the EC P-256 root');
+      // Explicit curve parameters: Node writes the curve out when asked; webcrypto cannot sign with it, the CA does.
+      const explicitPair = generateKeyPairSync('ec', { namedCurve: 'prime256v1', paramEncoding: 'explicit' });
+      const explicitCa = await makeCertificate({
+        cn: 'EMS Config Test EC Explicit CA', key: { algorithm: 'ec-explicit', ...explicitPair }, issuer: ca, notBefore: at(-516), notAfter: at(3136), hash, ca: true,
+      });
+      write('ec-explicit-ca.pem', explicitCa.pem, 'EC P-256 intermediate CA with explicit curve parameters, issued by the EC P-256 CA (OpenSSL 3: error 94)');
     }
   }
 

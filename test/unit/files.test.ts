@@ -83,6 +83,8 @@ const CASES: Case[] = [
   { code: 'chain-order', trigger: http({ certificate: pki('server-chain-reversed.pem') }), nearMiss: http({ certificate: pki('server-chain.pem') }), pointer: '/http_server/certificate', mentions: /server-chain-reversed\.pem/ },
   { code: 'key-mismatch', trigger: identity('server.pem', 'other-key.pem'), nearMiss: identity('server.pem', 'server-key.pem'), pointer: '/certificates/key_file', mentions: /other-key\.pem.*server\.pem/ },
   { code: 'key-encrypted-no-passphrase', trigger: identity('server.pem', 'server-key-encrypted.pem'), nearMiss: identity('server.pem', 'server-key-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /server-key-encrypted\.pem/ },
+  { code: 'chain-incomplete', trigger: identity('server.pem', 'server-key.pem'), nearMiss: identity('server-chain.pem', 'server-key.pem'), pointer: '/certificates/client_cert', mentions: /server\.pem holds only "EMS Config Test Server", issued by "EMS Config Test Intermediate CA"/ },
+  { code: 'ec-explicit-parameters', trigger: certs({ cert_chain: pki('ec-explicit-ca.pem') }), nearMiss: certs({ cert_chain: pki('ec-p256-ca.pem') }), settings: { emsVersion: '5.4.10' }, pointer: '/certificates/cert_chain', mentions: /EC Explicit CA.*error 94.*OpenSSL 1\.1\.1j/ },
   { code: 'key-passphrase-wrong', trigger: identity('server.pem', 'server-key-rsa-encrypted.pem', 'not-the-passphrase'), nearMiss: identity('server.pem', 'server-key-rsa-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /server-key-rsa-encrypted\.pem/ },
   { code: 'key-not-tried', trigger: identity('server.pem', 'server-key-encrypted-huge-kdf.der', PASSPHRASE), nearMiss: identity('server.pem', 'server-key-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /server-key-encrypted-huge-kdf\.der.*PBKDF2 asks for 2,147,483,647/ },
   { code: 'key-unencrypted', trigger: http({ certificate: pki('server.pem'), private_key: pki('server-key.pem') }), nearMiss: http({ certificate: pki('server.pem'), private_key: pki('server-key-encrypted.pem'), passphrase: PASSPHRASE }), pointer: '/http_server/private_key', mentions: /server-key\.pem/ },
@@ -133,7 +135,7 @@ describe('clean configurations', () => {
   });
 
   test('PKCS#12 key file opened with key_passphrase, and matched to its certificate', async () => {
-    const { findings, files } = await check(identity('server.pem', 'server.p12', PASSPHRASE));
+    const { findings, files } = await check(identity('server-chain.pem', 'server.p12', PASSPHRASE));
     assert.deepEqual(loud(findings), []);
     assert.equal(files.find((f) => f.pointer === '/certificates/key_file')?.keyMatchesCertificate, true);
   });

@@ -73,6 +73,8 @@ function pathLength(value: string): number | undefined {
 }
 
 export interface CertificateDerFacts {
+  /** X.509 version as written: 1, 2 or 3 (the field holds 0, 1 or 2; absent means 1). */
+  version: number;
   signatureOid: string;
   notBefore: Date;
   notAfter: Date;
@@ -89,7 +91,9 @@ export function certificateDerFacts(der: Uint8Array): CertificateDerFacts | unde
   const at = fields[0]?.tagClass === Class.CONTEXT_SPECIFIC && fields[0].type === 0 ? 1 : 0;
   const [notBefore, notAfter] = children(fields[at + 3]).map(time);
   if (signatureOid === undefined || notBefore === undefined || notAfter === undefined) return undefined;
-  const facts: CertificateDerFacts = { signatureOid, notBefore, notAfter };
+  const written = at === 1 ? bytes(children(fields[0])[0]) : undefined;
+  const version = written === undefined ? 1 : forge.asn1.derToInteger(written) + 1;
+  const facts: CertificateDerFacts = { version, signatureOid, notBefore, notAfter };
   const extensions = fields.find((node) => node.tagClass === Class.CONTEXT_SPECIFIC && node.type === 3);
   for (const extension of children(children(extensions)[0])) {
     const parts = children(extension);
@@ -122,6 +126,11 @@ export function explicitEcOrderBits(spki: Uint8Array): number | undefined {
   const order = children(parameters)[4];
   const value = order?.type === Type.INTEGER ? bytes(order) : undefined;
   return value === undefined ? undefined : bitLength(value);
+}
+
+/** Whether an EC SubjectPublicKeyInfo spells its curve out (ECParameters) instead of naming it by OID. */
+export function hasExplicitEcParameters(spki: Uint8Array): boolean {
+  return ecParameters(spki)?.type === Type.SEQUENCE;
 }
 
 /** The named curve's OID of an EC SubjectPublicKeyInfo; undefined for explicit parameters or another key type. */

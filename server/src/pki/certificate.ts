@@ -1,7 +1,7 @@
 // Certificate facts: Node's X509Certificate for names, fingerprints, key and CA flag; the DER (asn1.ts)
 // for what Node does not expose: the signature algorithm, exact validity dates, pathLength and keyUsage.
 import { X509Certificate } from 'node:crypto';
-import { certificateDerFacts } from './asn1';
+import { certificateDerFacts, hasExplicitEcParameters } from './asn1';
 import { describeKey } from './key';
 import { Recent } from '../util/recent';
 import type { CertInfo } from './types';
@@ -120,6 +120,7 @@ function readAnew(der: Buffer, memo: CertificateMemo): ReadCertificate | null {
   if (!facts) return null;
   const key = describeKey(certificate.publicKey);
   const selfIssued = certificate.subject === certificate.issuer;
+  const selfSigned = selfIssued && memo.isIssuedBy(certificate, certificate);
   const names = altNames(certificate.subjectAltName);
   const info: CertInfo = {
     subject: oneLine(certificate.subject),
@@ -136,13 +137,16 @@ function readAnew(der: Buffer, memo: CertificateMemo): ReadCertificate | null {
     keyBits: key.bits,
     signatureAlgorithm: SIGNATURES[facts.signatureOid]?.name ?? facts.signatureOid,
     signatureOid: facts.signatureOid,
-    isCA: certificate.ca,
+    version: facts.version,
+    // As OpenSSL's X509_check_ca: a self-signed v1 certificate (no extensions to say otherwise) is a CA, a root.
+    isCA: certificate.ca || (facts.version === 1 && selfSigned),
+    explicitCurve: key.keyType === 'ec' && hasExplicitEcParameters(certificate.publicKey.export({ type: 'spki', format: 'der' })),
     pathLength: facts.pathLength,
     keyUsage: facts.keyUsage,
     subjectAltNames: names.kept,
     subjectAltNameCount: names.count,
     selfIssued,
-    selfSigned: selfIssued && memo.isIssuedBy(certificate, certificate),
+    selfSigned,
   };
   // Shared by every file that holds this certificate: nobody may change it.
   if (info.keyUsage) Object.freeze(info.keyUsage);

@@ -14,6 +14,8 @@ export const PKI_CODES = {
   'weak-key': { severity: 'warning', summary: 'RSA under 2048 bits or EC under 256 bits.' },
   'not-a-ca': { severity: 'warning', summary: 'A certificate in a CA list that is not a CA.' },
   'chain-order': { severity: 'error', summary: 'An identity chain not leaf first, each certificate issued by the next.' },
+  'chain-incomplete': { severity: 'warning', summary: 'An identity chain whose last certificate is not a root and whose issuer is neither in the file nor in a CA list the config names.' },
+  'ec-explicit-parameters': { severity: 'warning', summary: 'A certificate whose EC key spells out its curve: OpenSSL 3 refuses to verify a chain that holds it (error 94).' },
   'key-mismatch': { severity: 'error', summary: 'The private key does not belong to the certificate.' },
   'key-encrypted-no-passphrase': { severity: 'error', summary: 'An encrypted key with no passphrase configured.' },
   'key-passphrase-wrong': { severity: 'error', summary: 'The configured passphrase does not open the key.' },

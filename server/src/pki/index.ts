@@ -7,7 +7,9 @@
 //   judge(parsed, role, { label, now, expiryWarningDays }): PkiFinding[]
 //     unrecognized-content, wrong-content-kind, private-key-exposed, der-encoded, cert-expired,
 //     cert-not-yet-valid, cert-expiring-soon, weak-signature, signature-not-listed, weak-key, not-a-ca,
-//     chain-order — for what the EMS uses from a file in that role.
+//     chain-order, ec-explicit-parameters — for what the EMS uses from a file in that role.
+//   chainIncompleteFinding(parsed, label, caLists): chain-incomplete or undefined — an identity chain whose
+//     top is not a root and whose issuer is in neither the file nor the CA lists.
 //   openKey(parsed, passphrase): { ok: true, key, handle, contents } | { ok: false, reason }
 //     Unlocks the first private key (PEM, DER or PKCS#12); '' counts as no passphrase. For PKCS#12,
 //     `contents` also lists its certificates, the key's own first.
@@ -27,6 +29,7 @@
 //   - In the private-key role only the key is judged; certificates bundled with it are judged where the
 //     certificate setting names them.
 //   - der-encoded is about certificates; a DER key gets no finding.
+//   - A self-signed v1 certificate is a CA (isCA), as OpenSSL's X509_check_ca has it: a valid trust anchor.
 //   - Sizes are OpenSSL's: an EC key's bits are its group order's, for every curve OpenSSL knows and for
 //     explicit parameters; weak-key reads them.
 //   - An encryption OpenSSL 3 keeps in its legacy provider (pki/legacy.ts) is refused before anything is
@@ -38,6 +41,7 @@ export type { BlockProblem, CertInfo, ContentRole, Encoding, KeyFormat, KeyInfo,
 export type { KeyHandle, PkiHandle } from './handles';
 export type { JudgeOptions } from './judge';
 export { judge, keyMismatchFinding, openKeyFinding, validityAt, validityChangesAt } from './judge';
+export { chainIncompleteFinding } from './chain';
 export { keyMatches, openKey, parsePki } from './parse';
 export { isBase64 } from './decode';
 export { CertificateMemo } from './certificate';

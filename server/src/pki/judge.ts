@@ -6,26 +6,19 @@
 // a self-signed certificate's own signature is not judged (TLS never checks it: OpenSSL skips it at every
 // security level), so a SHA-1 root is fine; the private-key role judges the key only, not certificates
 // bundled with it, since the certificate setting is where those are judged.
-import type { X509Certificate } from 'node:crypto';
-import { type CertificateMemo, signatureHash } from './certificate';
-import { contentsOf, type KeyHandle } from './handles';
+import { signatureHash } from './certificate';
+import { chainOrderFinding } from './chain';
+import { certificateData, nameOf } from './naming';
+import type { KeyHandle } from './handles';
 import type { CertInfo, ContentRole, OpenKeyResult, ParsedPki, PkiFinding } from './types';
 import { keyMatches } from './parse';
-import { DAY_MS as DAY, isoDate, quote, relativeDays } from '../util/text';
+import { DAY_MS as DAY, isoDate, relativeDays } from '../util/text';
 
 export interface JudgeOptions {
   /** How messages name the file, usually its name or the path as written in the config. */
   readonly label: string;
   readonly now: Date;
   readonly expiryWarningDays: number;
-}
-
-function nameOf(certificate: CertInfo): string {
-  return quote(certificate.subjectCN ?? certificate.subject);
-}
-
-function certificateData(certificate: CertInfo): Record<string, unknown> {
-  return { subject: certificate.subject, sha256: certificate.sha256 };
 }
 
 /** Findings about unreadable blocks per file; the rest are counted in one more. */
@@ -121,6 +114,12 @@ function strength(certificate: CertInfo, index: number, label: string): PkiFindi
     findings.push({ code: 'signature-not-listed', certIndex: index, data: data(),
       message: `${where} is signed with ${certificate.signatureAlgorithm}; the EMS documents MD5, SHA-1 and SHA-256 signatures only.` });
   }
+  if (certificate.explicitCurve) {
+    // openssl verify (3.0) on such a certificate anywhere in a chain, trust anchor included: error 94. Only a
+    // self-signed one trusted directly passes, which is no chain at all.
+    findings.push({ code: 'ec-explicit-parameters', certIndex: index, data: certificateData(certificate),
+      message: `${where} has an EC key with explicit curve parameters instead of a named curve; OpenSSL 3 refuses to verify a chain that holds it ("Certificate public key has explicit ECC parameters", error 94). Reissue it on a named curve such as P-256.` });
+  }
   // keyBits is OpenSSL's count ("Public-Key: (160 bit)"), for every curve it knows and explicit parameters.
   const bits = certificate.keyBits;
   const weak = bits !== undefined && ((certificate.keyType === 'rsa' && bits < 2048) || (certificate.keyType === 'ec' && bits < 256));
@@ -145,42 +144,6 @@ export function validityChangesAt(certificate: CertInfo, now: Date, expiryWarnin
   return Number.isFinite(next) ? new Date(next) : undefined;
 }
 
-/** A leaf-first order in which each certificate is signed by the next, if the file's certificates make one. */
-function chainOrder(certificates: readonly X509Certificate[], memo: CertificateMemo): number[] | undefined {
-  const indexes = certificates.map((_, i) => i);
-  const issuerOf = indexes.map((i) => indexes.find((j) => j !== i && memo.isIssuedBy(certificates[i]!, certificates[j]!)));
-  for (const leaf of indexes.filter((i) => !issuerOf.includes(i))) {
-    const order = [leaf];
-    for (let next = issuerOf[leaf]; next !== undefined && !order.includes(next); next = issuerOf[next]) order.push(next);
-    if (order.length === certificates.length) return order;
-  }
-  return undefined;
-}
-
-/** Longer than any real chain; a file with more certificates is not put in order (that tries every pair). */
-export const MAX_CHAIN_TO_ORDER = 10;
-
-function chain(parsed: ParsedPki, label: string): PkiFinding[] {
-  const { certificates, memo } = contentsOf(parsed.handle);
-  const broken = certificates.findIndex((certificate, i) => i + 1 < certificates.length && !memo.isIssuedBy(certificate, certificates[i + 1]!));
-  if (broken < 0) return [];
-  const info = parsed.certificates;
-  // Ordering tries every pair: only for chains of a real length (a leaf, a few intermediates, a root).
-  const orderable = certificates.length <= MAX_CHAIN_TO_ORDER;
-  const order = orderable ? chainOrder(certificates, memo) : undefined;
-  const hint = order
-    ? ` The order ${order.map((i) => nameOf(info[i]!)).join(', ')} would be right.`
-    : orderable ? ' They do not form one chain.'
-      : ` The file holds ${certificates.length} certificates, more than any real chain (at most ${MAX_CHAIN_TO_ORDER} are put in order here); no order is worked out.`;
-  return [{
-    code: 'chain-order',
-    certIndex: broken,
-    message: `${label}: certificate ${broken + 1} (${nameOf(info[broken]!)}) is not signed by certificate ${broken + 2} (${nameOf(info[broken + 1]!)}); `
-      + `a chain starts with the server certificate and each certificate is followed by its issuer.${hint}`,
-    data: { position: broken, ...(order ? { suggestedOrder: order } : {}) },
-  }];
-}
-
 /** Judges a parsed file in its role. Every finding about one certificate carries its index. */
 export function judge(parsed: ParsedPki, role: ContentRole, options: JudgeOptions): PkiFinding[] {
   const { label } = options;
@@ -197,11 +160,15 @@ export function judge(parsed: ParsedPki, role: ContentRole, options: JudgeOption
   parsed.certificates.forEach((certificate, index) => {
     findings.push(...validity(certificate, index, options), ...strength(certificate, index, label));
     if (role === 'ca-list' && !certificate.isCA) {
+      // OpenSSL takes a self-signed one as a trust anchor for itself alone; any other is no anchor at all.
+      const why = certificate.selfSigned
+        ? 'trusting a self-signed server certificate directly works only until it is renewed; issue it from a CA and list that CA'
+        : 'OpenSSL does not take it as a trust anchor, not even for itself (openssl verify: "unable to get local issuer certificate"); list the CA that issued it';
       findings.push({ code: 'not-a-ca', certIndex: index, data: certificateData(certificate),
-        message: `Certificate ${nameOf(certificate)} in the CA list ${label} is not a CA; trusting a server certificate directly breaks when it is renewed, so list the CA that issued it.` });
+        message: `Certificate ${nameOf(certificate)} in the CA list ${label} is not a CA; ${why}.` });
     }
   });
-  if (role === 'identity-chain' && parsed.certificates.length > 1) findings.push(...chain(parsed, label));
+  if (role === 'identity-chain' && parsed.certificates.length > 1) findings.push(...chainOrderFinding(parsed, label));
   return findings;
 }
 

@@ -30,7 +30,12 @@ export interface CertInfo {
   /** OpenSSL's name ('sha256WithRSAEncryption', 'ecdsa-with-SHA384', 'ED25519'), or the OID when unknown. */
   readonly signatureAlgorithm: string;
   readonly signatureOid: string;
+  /** X.509 version, 1 to 3. */
+  readonly version: number;
+  /** A CA as OpenSSL's X509_check_ca sees it: basicConstraints CA:TRUE, or a self-signed v1 certificate. */
   readonly isCA: boolean;
+  /** An EC key whose curve is spelled out instead of named: OpenSSL 3 refuses to verify a chain holding one. */
+  readonly explicitCurve: boolean;
   readonly pathLength?: number;
   /** keyUsage bits by name ('digitalSignature', 'keyCertSign', ...); absent when the extension is. */
   readonly keyUsage?: string[];

@@ -4,7 +4,7 @@
 // the certificate report and the watchers the LSP server asks the client for.
 import * as path from 'node:path';
 import type { Node } from 'jsonc-parser';
-import { judge, keyMismatchFinding, validityChangesAt, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
+import { chainIncompleteFinding, type ContentRole, judge, keyMismatchFinding, validityChangesAt, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
 import { editDistance } from '../../util/distance';
 import type { FindingSink } from '../document/findings';
 import { isRemoteWindowsPath } from '../document/home';
@@ -16,13 +16,11 @@ import type { FileInputs } from './inputs';
 import { MAX_PKI_FILE_BYTES, readPkiFile } from './read';
 import type { FileRole } from '../document/schema';
 import { replaceFix } from '../document/edits';
+import { forRelease } from './releaseOpenssl';
 import { roleNoun } from '../document/roles';
 import type { Visit } from './shape';
 import type { Fix, Settings } from '../types';
 import { atLeast, before, formatVersion, type Version } from '../version';
-
-/** The first release whose bundled OpenSSL is not documented: 5.4.10 has 1.1.1j (PTC's release table). */
-const LAST_KNOWN_OPENSSL_1 = '5.4.11';
 
 /** Names that certificate and key files go by: suggestions for a missing file, and path completion. */
 export const PKI_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.key', '.p8', '.p12', '.pfx', '.ca-bundle', '.chain']);
@@ -82,13 +80,14 @@ export async function checkFiles(targets: ReadonlyMap<string, Visit>, context: F
   for (const [i, reference] of references.entries()) {
     const visit = visits[i]!;
     if (reference.parsed && reference.role !== 'private-key' && reference.role !== 'directory') {
-      report(context, visit.node, reference.pointer, judge(reference.parsed, reference.role, judgeOptions(reference, context)));
+      report(context, visit.node, reference.pointer, judge(reference.parsed, reference.role, judgeOptions(reference, context)), reference.role);
     }
   }
   for (const [i, reference] of references.entries()) {
     if (reference.role === 'private-key' && reference.parsed) checkKey(visits[i]!, reference, byPointer, context);
   }
   checkTrustAnchors(references, visits, context);
+  checkChains(references, visits, context);
   for (const reference of references) {
     for (const certificate of reference.parsed?.certificates ?? []) {
       context.inputs.changesAt(validityChangesAt(certificate, context.now, context.settings.expiryWarningDays));
@@ -120,6 +119,21 @@ function checkTrustAnchors(references: readonly FileReference[], visits: readonl
     const name = setting.split('/').pop();
     context.sink.add('ca-list-no-root', `${name} holds no root (self-signed) certificate, so no platform certificate can chain up to it and the EMS does not connect (observed on EMS 5.3.4: with only the intermediate CA listed it refused the server certificate, "Invalid certificate"; with only the server's own certificate it stalled in certificate checking). Add the root CA that issued the chain.`,
       first.node, first.pointer);
+  }
+}
+
+/**
+ * Identity chains whose top is not a root and whose issuer is in no file the config names as a CA list
+ * (pki/chain.ts). Only when every CA list could be read: a missing one has its own finding and might hold it.
+ */
+function checkChains(references: readonly FileReference[], visits: readonly Visit[], context: FilesContext): void {
+  const caLists = references.filter((r) => r.role === 'ca-list');
+  if (!caLists.every((r) => r.status === 'ok' && r.parsed)) return;
+  const lists = caLists.map((r) => r.parsed!);
+  for (const [i, reference] of references.entries()) {
+    if (reference.role !== 'identity-chain' || !reference.parsed || reference.parsed.encoding === 'pkcs12') continue;
+    const finding = chainIncompleteFinding(reference.parsed, path.basename(reference.resolved!), lists);
+    if (finding) report(context, visits[i]!.node, reference.pointer, [finding], 'identity-chain');
   }
 }
 
@@ -248,7 +262,7 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   const parsed = reference.parsed!;
   const label = path.basename(reference.resolved!);
   const kindFindings = judge(parsed, 'private-key', judgeOptions(reference, context));
-  report(context, visit.node, reference.pointer, kindFindings);
+  report(context, visit.node, reference.pointer, kindFindings, 'private-key');
   if (kindFindings.some((f) => f.code === 'unrecognized-content' || f.code === 'wrong-content-kind')) return;
   const passphraseValue = annotation.passphrase ? context.inputs.sibling(visit, annotation.passphrase, true)?.valueNode?.value : undefined;
   const passphrase = typeof passphraseValue === 'string' && passphraseValue !== '' ? passphraseValue : undefined;
@@ -264,20 +278,9 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   const opened: OpenKeyResult = context.cache.opened(parsed, usable, () => openKey(parsed, usable));
   const openFinding = openKeyFinding(parsed, opened, label);
   if (openFinding) {
-    if (openFinding.code === 'key-algorithm-unsupported') {
-      // One OpenSSL does not know fails everywhere. One only OpenSSL 3 refuses: the OpenSSL of a release is
-      // documented only up to 5.4.10, all 1.x, which open it — a warning that says which.
-      const everywhere = openFinding.data?.['refusedFrom'] === 'every';
-      const release = `EMS ${formatVersion(context.version)}`;
-      const why = everywhere ? ''
-        : !atLeast(context.version, LAST_KNOWN_OPENSSL_1) ? ` ${release} bundles OpenSSL 1.x, which opens it; an EMS on OpenSSL 3 will not: re-encrypt it with AES before upgrading.`
-          : ` Which OpenSSL ${release} bundles is not known; on OpenSSL 3 it fails.`;
-      context.sink.add(openFinding.code, openFinding.message + why, visit.node, reference.pointer, openFinding.data, everywhere ? 'error' : undefined);
-      return;
-    }
     const hint = openFinding.code === 'key-passphrase-wrong' && atLeast(context.version, '5.4.8')
       ? ' (If the EMS has already encrypted this passphrase itself, as 5.4.8 and later do on first start, it cannot be tried here.)' : '';
-    report(context, visit.node, reference.pointer, [{ ...openFinding, message: openFinding.message + hint }]);
+    report(context, visit.node, reference.pointer, [{ ...openFinding, message: openFinding.message + hint }], 'private-key');
     return;
   }
   if (!opened.ok) return;
@@ -294,12 +297,16 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   if (certificate?.parsed?.certificates.length) {
     const mismatch = keyMismatchFinding({ parsed: certificate.parsed, label: path.basename(certificate.resolved!) }, { handle: opened.handle, label });
     reference.keyMatchesCertificate = !mismatch;
-    if (mismatch) report(context, visit.node, reference.pointer, [mismatch]);
+    if (mismatch) report(context, visit.node, reference.pointer, [mismatch], 'private-key');
   }
 }
 
-function report(context: FilesContext, node: Node, pointer: string, findings: readonly PkiFinding[]): void {
-  for (const finding of findings) context.sink.add(finding.code, finding.message, node, pointer, finding.data);
+/** Adds pki findings as the target release's OpenSSL has them (releaseOpenssl.ts). */
+function report(context: FilesContext, node: Node, pointer: string, findings: readonly PkiFinding[], role: ContentRole): void {
+  for (const finding of findings) {
+    const { message, severity } = forRelease(finding, role, context.version);
+    context.sink.add(finding.code, message, node, pointer, finding.data, severity);
+  }
 }
 
 function judgeOptions(reference: FileReference, context: FilesContext) {

@@ -1,0 +1,43 @@
+// Certificate and key verdicts that depend on which OpenSSL the target release bundles (target/openssl.ts):
+// the pki module says what OpenSSL 3 does; this says what the target's own OpenSSL does, and how sure that is.
+import type { ContentRole, PkiFinding } from '../../pki';
+import { bundledOpenssl } from '../target/openssl';
+import type { Severity } from '../codes';
+import { formatVersion, type Version } from '../version';
+
+export interface ReleaseVerdict {
+  readonly message: string;
+  /** Instead of the code's default; undefined keeps it. */
+  readonly severity?: Severity;
+}
+
+function bundles(version: Version): string | undefined {
+  const openssl = bundledOpenssl(version);
+  return openssl && `EMS ${formatVersion(version)} bundles OpenSSL ${openssl.version} (${openssl.source})`;
+}
+
+/** A pki finding as the target release's OpenSSL would have it. */
+export function forRelease(finding: PkiFinding, role: ContentRole, version: Version): ReleaseVerdict {
+  const { message } = finding;
+  const openssl = bundledOpenssl(version);
+  const release = bundles(version);
+  switch (finding.code) {
+    case 'key-algorithm-unsupported': {
+      // One OpenSSL does not know fails everywhere; one only OpenSSL 3 refuses opens on 1.0.2 and 1.1.1.
+      if (finding.data?.['refusedFrom'] === 'every') return { message, severity: 'error' };
+      if (!openssl) return { message: `${message} Which OpenSSL EMS ${formatVersion(version)} bundles is not known; on OpenSSL 3 it fails.` };
+      return openssl.series === '3'
+        ? { message: `${message} ${release}: it opens this key only if the EMS loads OpenSSL's legacy provider.` }
+        : { message: `${message} ${release}, which opens it; an EMS on OpenSSL 3 (5.5.0 and later) will not: re-encrypt it with AES before upgrading.` };
+    }
+    case 'ec-explicit-parameters': {
+      // In a CA list it is the EMS's own OpenSSL that verifies; in an identity chain, the peer's TLS library.
+      if (role !== 'ca-list' || !openssl) return { message };
+      return openssl.series === '3'
+        ? { message: `${message} ${release}: it refuses every platform certificate whose chain runs through this one.`, severity: 'error' }
+        : { message: `${message} ${release}, which still accepts it (the check arrived with OpenSSL 3.0); an EMS on OpenSSL 3 (5.5.0 and later) will not.` };
+    }
+    default:
+      return { message };
+  }
+}

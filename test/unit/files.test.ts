@@ -88,6 +88,7 @@ const CASES: Case[] = [
   { code: 'key-passphrase-wrong', trigger: identity('server.pem', 'server-key-rsa-encrypted.pem', 'not-the-passphrase'), nearMiss: identity('server.pem', 'server-key-rsa-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /server-key-rsa-encrypted\.pem/ },
   { code: 'key-not-tried', trigger: identity('server.pem', 'server-key-encrypted-huge-kdf.der', PASSPHRASE), nearMiss: identity('server.pem', 'server-key-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /server-key-encrypted-huge-kdf\.der.*PBKDF2 asks for 2,147,483,647/ },
   { code: 'key-unencrypted', trigger: http({ certificate: pki('server.pem'), private_key: pki('server-key.pem') }), nearMiss: http({ certificate: pki('server.pem'), private_key: pki('server-key-encrypted.pem'), passphrase: PASSPHRASE }), pointer: '/http_server/private_key', mentions: /server-key\.pem/ },
+  { code: 'release-openssl-unsupported', trigger: identity('ed25519-server.pem', 'ed25519-server-key.pem'), settings: { emsVersion: '5.4.6' }, nearMiss: identity('ed25519-server.pem', 'ed25519-server-key.pem'), nearMissSettings: { emsVersion: '5.4.7' }, pointer: '/certificates/client_cert', mentions: /Ed25519 keys, which OpenSSL has only since 1\.1\.1; EMS 5\.4\.6 bundles OpenSSL 1\.0\.2r/ },
   { code: 'passphrase-unverifiable', trigger: identity('server.pem', 'server-key-encrypted.pem', AES), nearMiss: identity('server.pem', 'server-key-encrypted.pem', PASSPHRASE), pointer: '/certificates/key_file', mentions: /AES/ },
 ];
 

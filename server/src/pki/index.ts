@@ -17,6 +17,8 @@
 //     key-algorithm-unsupported (data: { algorithm, refusedFrom: '3.0' | 'every', passphraseChecked }),
 //     key-not-tried, or the PKCS#12 problems judge cannot see before opening; undefined when there is
 //     nothing new to say.
+//   certificateNeeds(certificate), keyNeeds(parsed, key): what a file needs of OpenSSL beyond 1.0.2 (EdDSA:
+//     1.1.1; scrypt-encrypted PKCS#8: 1.1.0), for the service to hold against the target release's OpenSSL.
 //   validityAt(certificate, now): 'not-yet-valid' | 'valid' | 'expired' — OpenSSL's rule, notBefore <= now < notAfter.
 //   keyMatches(parsed, keyHandle, certIndex = 0): boolean — same public key (SPKI DER), any key type.
 //   keyMismatchFinding({ parsed, label, certIndex? }, { handle, label }): key-mismatch or undefined.
@@ -41,6 +43,7 @@ export type { BlockProblem, CertInfo, ContentRole, Encoding, KeyFormat, KeyInfo,
 export type { KeyHandle, PkiHandle } from './handles';
 export type { JudgeOptions } from './judge';
 export { judge, keyMismatchFinding, openKeyFinding, validityAt, validityChangesAt } from './judge';
+export { certificateNeeds, keyNeeds, type OpensslNeed } from './capabilities';
 export { chainIncompleteFinding } from './chain';
 export { keyMatches, openKey, parsePki } from './parse';
 export { isBase64 } from './decode';

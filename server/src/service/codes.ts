@@ -64,11 +64,12 @@ export const CODES = {
   'file-too-large': { category: 'files', severity: 'error', summary: 'Larger than any certificate or key file could be.' },
   'check-incomplete': { category: 'files', severity: 'warning', summary: 'The certificate and key files were not checked: the check ran past its deadline and was stopped.' },
   'file-empty': { category: 'files', severity: 'error', summary: 'The file is empty.' },
-  // Contents: the pki module's codes, then the two only the service can tell (they need the config).
+  // Contents: the pki module's codes, then those only the service can tell (they need the config or the release).
   ...contents(PKI_CODES),
   'ca-list-no-root': { category: 'contents', severity: 'error', summary: 'A CA list with no root (self-signed) certificate: no platform certificate can chain up to it.' },
   'key-unencrypted': { category: 'contents', severity: 'warning', summary: 'An HTTP server private key without a passphrase.' },
   'passphrase-unverifiable': { category: 'contents', severity: 'information', summary: 'The passphrase is stored encrypted, so it cannot be tried.' },
+  'release-openssl-unsupported': { category: 'contents', severity: 'error', summary: 'A key or certificate the target release\'s OpenSSL cannot use (Ed25519 and Ed448 before 1.1.1, scrypt-encrypted keys before 1.1.0).' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -4,8 +4,9 @@
 // the certificate report and the watchers the LSP server asks the client for.
 import * as path from 'node:path';
 import type { Node } from 'jsonc-parser';
-import { chainIncompleteFinding, type ContentRole, judge, keyMismatchFinding, validityChangesAt, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
+import { certificateNeeds, chainIncompleteFinding, type ContentRole, judge, keyNeeds, keyMismatchFinding, validityChangesAt, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
 import { editDistance } from '../../util/distance';
+import { quote } from '../../util/text';
 import type { FindingSink } from '../document/findings';
 import { isRemoteWindowsPath } from '../document/home';
 import { OutsideWorkspace } from '../document/trust';
@@ -16,7 +17,7 @@ import type { FileInputs } from './inputs';
 import { MAX_PKI_FILE_BYTES, readPkiFile } from './read';
 import type { FileRole } from '../document/schema';
 import { replaceFix } from '../document/edits';
-import { forRelease } from './releaseOpenssl';
+import { forRelease, unsupportedByRelease } from './releaseOpenssl';
 import { roleNoun } from '../document/roles';
 import type { Visit } from './shape';
 import type { Fix, Settings } from '../types';
@@ -81,6 +82,7 @@ export async function checkFiles(targets: ReadonlyMap<string, Visit>, context: F
     const visit = visits[i]!;
     if (reference.parsed && reference.role !== 'private-key' && reference.role !== 'directory') {
       report(context, visit.node, reference.pointer, judge(reference.parsed, reference.role, judgeOptions(reference, context)), reference.role);
+      certificatesForRelease(visit, reference, reference.parsed, context);
     }
   }
   for (const [i, reference] of references.entries()) {
@@ -120,6 +122,24 @@ function checkTrustAnchors(references: readonly FileReference[], visits: readonl
     context.sink.add('ca-list-no-root', `${name} holds no root (self-signed) certificate, so no platform certificate can chain up to it and the EMS does not connect (observed on EMS 5.3.4: with only the intermediate CA listed it refused the server certificate, "Invalid certificate"; with only the server's own certificate it stalled in certificate checking). Add the root CA that issued the chain.`,
       first.node, first.pointer);
   }
+}
+
+/** release-openssl-unsupported for the first certificate the target's OpenSSL cannot use (the rest would say the same). */
+function certificatesForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, context: FilesContext): void {
+  for (const certificate of parsed.certificates) {
+    const need = certificateNeeds(certificate);
+    const message = need && unsupportedByRelease(need, `Certificate ${quote(certificate.subjectCN ?? certificate.subject)} in ${path.basename(reference.resolved!)}`, context.version);
+    if (!message) continue;
+    context.sink.add('release-openssl-unsupported', message, visit.node, reference.pointer, { feature: need!.feature, since: need!.since });
+    return;
+  }
+}
+
+/** release-openssl-unsupported for a key the target's OpenSSL cannot use, once it is open. */
+function keyForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, key: KeyInfo, label: string, context: FilesContext): void {
+  const need = keyNeeds(parsed, key);
+  const message = need && unsupportedByRelease(need, `The private key in ${label}`, context.version);
+  if (message) context.sink.add('release-openssl-unsupported', message, visit.node, reference.pointer, { feature: need!.feature, since: need!.since });
 }
 
 /**
@@ -287,6 +307,7 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   reference.key = opened.key;
   // Unlocked, a PKCS#12 file shows its certificates too (hovers, the report).
   reference.parsed = opened.contents;
+  keyForRelease(visit, reference, parsed, opened.key, label, context);
   if (annotation.unencryptedCode && !opened.key.encrypted) {
     // 5.4.0 refuses an unencrypted HTTP server key outright; later releases are not documented to.
     const refused = atLeast(context.version, '5.4.0') && before(context.version, '5.4.5');

@@ -1,6 +1,6 @@
 // Certificate and key verdicts that depend on which OpenSSL the target release bundles (target/openssl.ts):
 // the pki module says what OpenSSL 3 does; this says what the target's own OpenSSL does, and how sure that is.
-import type { ContentRole, PkiFinding } from '../../pki';
+import type { ContentRole, OpensslNeed, PkiFinding } from '../../pki';
 import { bundledOpenssl } from '../target/openssl';
 import type { Severity } from '../codes';
 import { formatVersion, type Version } from '../version';
@@ -40,4 +40,15 @@ export function forRelease(finding: PkiFinding, role: ContentRole, version: Vers
     default:
       return { message };
   }
+}
+
+/**
+ * release-openssl-unsupported: the file needs an OpenSSL newer than the target's. Only for a release whose
+ * OpenSSL is known; `what` names the thing ("Certificate "x" in ca.pem", "The private key in key.pem").
+ */
+export function unsupportedByRelease(need: OpensslNeed, what: string, version: Version): string | undefined {
+  // Every need is met from 1.1.1 on; 1.0.2 is the only generation that lacks one.
+  if (bundledOpenssl(version)?.series !== '1.0.2') return undefined;
+  const fix = need.feature.startsWith('scrypt') ? 're-encrypt the key with PBKDF2 (openssl pkcs8 -topk8 -v2 aes-256-cbc)' : 'use an RSA or EC P-256 key';
+  return `${what} uses ${need.feature}, which OpenSSL has only since ${need.since}; ${bundles(version)}, which cannot use it. Either ${fix}, or run EMS 5.4.7 or later (OpenSSL 1.1.1).`;
 }

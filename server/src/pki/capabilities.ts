@@ -1,0 +1,57 @@
+// What a certificate or key needs of OpenSSL that not every generation the EMS bundles has, read from the
+// file without a passphrase. The service compares it with the target release's OpenSSL.
+import forge from 'node-forge';
+import { readDer } from './asn1';
+import { signatureHash } from './certificate';
+import { contentsOf } from './handles';
+import type { CertInfo, KeyInfo, ParsedPki } from './types';
+
+/** A feature and the first OpenSSL release that has it (its CHANGES file). */
+export interface OpensslNeed {
+  readonly feature: string;
+  readonly since: '1.1.0' | '1.1.1';
+}
+
+// OpenSSL 1.1.1's CHANGES add EdDSA (Ed25519 and Ed448) to the certificate, key and TLS code; 1.0.2 has no
+// such key type: it can neither load the key nor verify a signature made with it.
+const EDDSA: Partial<Record<string, string>> = { ed25519: 'Ed25519', ed448: 'Ed448' };
+
+/** A certificate's key or signature that needs a newer OpenSSL than 1.0.2; undefined when 1.0.2 reads it. */
+export function certificateNeeds(certificate: CertInfo): OpensslNeed | undefined {
+  const key = EDDSA[certificate.keyType];
+  if (key) return { feature: `${key} keys`, since: '1.1.1' };
+  const signature = signatureHash(certificate.signatureOid);
+  return signature === 'Ed25519' || signature === 'Ed448' ? { feature: `${signature} signatures`, since: '1.1.1' } : undefined;
+}
+
+const PBES2 = '1.2.840.113549.1.5.13';
+const SCRYPT = '1.3.6.1.4.1.11591.4.11';
+
+/**
+ * The file's first key, as opened or as written: an EdDSA key, or a PKCS#8 encryption derived with scrypt
+ * (OpenSSL 1.1.0's CHANGES: "Add scrypt KDF support", and PKCS#8 keys that use it).
+ */
+export function keyNeeds(parsed: ParsedPki, key: KeyInfo | undefined): OpensslNeed | undefined {
+  const eddsa = key?.keyType ? EDDSA[key.keyType] : undefined;
+  if (eddsa) return { feature: `${eddsa} keys`, since: '1.1.1' };
+  const source = contentsOf(parsed.handle).keys[0];
+  if (source?.kind !== 'der' || parsed.keys[0]?.format !== 'pkcs8-encrypted') return undefined;
+  return usesScrypt(source.der) ? { feature: 'scrypt-encrypted keys', since: '1.1.0' } : undefined;
+}
+
+/** EncryptedPrivateKeyInfo { { PBES2, { keyDerivationFunc { scrypt, … }, encryptionScheme } }, data }. */
+function usesScrypt(der: Uint8Array): boolean {
+  const [algorithm] = children(readDer(der));
+  const [scheme, parameters] = children(algorithm);
+  if (oid(scheme) !== PBES2) return false;
+  const [kdf] = children(parameters);
+  return oid(children(kdf)[0]) === SCRYPT;
+}
+
+function children(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
+  return node && Array.isArray(node.value) ? node.value : [];
+}
+
+function oid(node: forge.asn1.Asn1 | undefined): string | undefined {
+  return node?.type === forge.asn1.Type.OID && typeof node.value === 'string' ? forge.asn1.derToOid(node.value) : undefined;
+}

@@ -74,7 +74,8 @@ const CASES: Case[] = [
   { code: 'cert-expired', trigger: certs({ cert_chain: [pki('ca-list.pem'), pki('expired.pem')] }), nearMiss: certs({ cert_chain: [pki('ca-list.pem')] }), pointer: '/certificates/cert_chain/1', mentions: /expired\.pem.*2026-03-01/ },
   { code: 'cert-not-yet-valid', trigger: http({ certificate: pki('not-yet-valid.pem') }), nearMiss: http({ certificate: pki('server.pem') }), pointer: '/http_server/certificate', mentions: /not-yet-valid\.pem.*2026-09-01/ },
   { code: 'cert-expiring-soon', trigger: http({ certificate: pki('expiring-soon.pem') }), nearMiss: http({ certificate: pki('expiring-soon.pem') }), nearMissSettings: { expiryWarningDays: 10 }, pointer: '/http_server/certificate', mentions: /2026-06-15/ },
-  { code: 'weak-signature', trigger: http({ certificate: pki('sha1.pem') }), nearMiss: http({ certificate: pki('server.pem') }), pointer: '/http_server/certificate', mentions: /sha1\.pem/ },
+  // SHA-1: a warning up to 5.4.10 (OpenSSL 1.x accepts it), an error from 5.5.0 (OpenSSL 3): test/unit/openssl-release.test.ts.
+  { code: 'weak-signature', trigger: http({ certificate: pki('sha1.pem') }), nearMiss: http({ certificate: pki('server.pem') }), settings: { emsVersion: '5.4.10' }, pointer: '/http_server/certificate', mentions: /sha1\.pem/ },
   { code: 'signature-not-listed', trigger: http({ certificate: pki('sha384.pem') }), nearMiss: http({ certificate: pki('server.pem') }), pointer: '/http_server/certificate', mentions: /sha384\.pem/ },
   { code: 'weak-key', trigger: http({ certificate: pki('rsa1024.pem') }), nearMiss: http({ certificate: pki('server.pem') }), pointer: '/http_server/certificate', mentions: /1024/ },
   { code: 'not-a-ca', trigger: certs({ http_client_ca_certs: pki('ca-list-with-leaf.pem') }), nearMiss: certs({ http_client_ca_certs: pki('ca-list.pem') }), pointer: '/certificates/http_client_ca_certs', mentions: /ca-list-with-leaf\.pem/ },

@@ -3,7 +3,7 @@
 // OpenSSL is not known (5.4.12, which must say nothing it cannot back). OpenSSL 1.0.2 cannot run here; its
 // side is its CHANGES file (EdDSA arrived in 1.1.1, scrypt in 1.1.0), cited in service/target/openssl.ts.
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,5 +52,52 @@ describe('scrypt-encrypted PKCS#8 keys need OpenSSL 1.1.0', () => {
     assert.match(old[0]!.message, /uses scrypt-encrypted keys, which OpenSSL has only since 1\.1\.0; .*re-encrypt the key with PBKDF2/);
     assert.deepEqual(await unsupported(identity('scrypt.pem'), '5.4.7'), []);
     assert.deepEqual(await unsupported(identity('pbkdf2.pem'), '5.4.6'), []);
+  });
+});
+
+describe('OpenSSL\'s default security level 1 (1.1.0 and later) refuses MD5 signatures and RSA keys under 1024 bits; 3.0 SHA-1 too', () => {
+  // A CA and leaves openssl makes now, dated by its clock: only the signature and key verdicts are asserted.
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'level-ca.key', '-subj', '/CN=Level Test CA', '-days', '3650', '-out', 'level-ca.pem');
+  const leaf = (name: string, newkey: string, digest: string) => {
+    openssl('req', '-new', '-newkey', newkey, '-nodes', '-keyout', `${name}.key`, '-subj', `/CN=Level Test ${name}`, '-out', `${name}.csr`);
+    openssl('x509', '-req', '-in', `${name}.csr`, `-${digest}`, '-CA', 'level-ca.pem', '-CAkey', 'level-ca.key', '-days', '3000', '-out', `${name}.pem`);
+    return join(dir, `${name}.pem`);
+  };
+  /** openssl 3 verify as TLS applies it (-auth_level 1), and at level 0 as 1.0.2 has none. */
+  const verifyAt = (file: string, level: number) => {
+    const run = spawnSync('openssl', ['verify', '-auth_level', String(level), '-CAfile', join(dir, 'level-ca.pem'), file], { encoding: 'utf8' });
+    return run.status === 0 ? 'OK' : /error (\d+) at/.exec(run.stdout + run.stderr)?.[1];
+  };
+  const cases = [
+    { name: 'md5', file: () => leaf('md5', 'rsa:2048', 'md5'), code: 'weak-signature', opensslError: '68', errorFrom: '5.4.7' },
+    { name: 'sha1', file: () => leaf('sha1', 'rsa:2048', 'sha1'), code: 'weak-signature', opensslError: '68', errorFrom: '5.5.0' },
+    { name: 'rsa768', file: () => leaf('rsa768', 'rsa:768', 'sha256'), code: 'weak-key', opensslError: '66', errorFrom: '5.4.7' },
+  ] as const;
+  for (const c of cases) {
+    test(`${c.name}: openssl 3 at level 1 says error ${c.opensslError}, at level 0 OK; ours an error from ${c.errorFrom}, a warning before`, async () => {
+      const file = c.file();
+      assert.equal(verifyAt(file, 1), c.opensslError);
+      assert.equal(verifyAt(file, 0), 'OK');
+      for (const [release, expected] of [['5.4.6', 'warning'], ['5.4.7', c.errorFrom === '5.4.7' ? 'error' : 'warning'], ['5.4.10', c.errorFrom === '5.4.7' ? 'error' : 'warning'], ['5.5.0', 'error'], ['5.4.12', 'warning']] as const) {
+        const result = await service.check({ text: JSON.stringify({ ...BASE, http_server: { ssl: true, certificate: file } }), settings: { ...SETTINGS, emsVersion: release } });
+        const found = result.findings.filter((f) => f.code === c.code);
+        assert.deepEqual(found.map((f) => f.severity), [expected], `${c.name} on ${release}: ${found.map((f) => f.message).join(' | ')}`);
+        if (release === '5.4.12') assert.doesNotMatch(found[0]!.message, /bundles/);
+        else assert.match(found[0]!.message, expected === 'error' ? /which refuses it in TLS at its default security level 1/ : /which still accepts it/);
+      }
+    });
+  }
+});
+
+describe('RSA-PSS keys (id-RSASSA-PSS) need OpenSSL 1.1.1', () => {
+  test('openssl genpkey -algorithm RSA-PSS and its certificate: refused on 5.4.6, used on 5.4.7', async () => {
+    openssl('genpkey', '-algorithm', 'RSA-PSS', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'pss.key');
+    openssl('req', '-x509', '-key', 'pss.key', '-subj', '/CN=PSS Test', '-days', '3650', '-out', 'pss.pem');
+    assert.match(openssl('x509', '-in', join(dir, 'pss.pem'), '-noout', '-text'), /Public Key Algorithm: rsassaPss/);
+    const identity = { client_cert: join(dir, 'pss.pem'), key_file: join(dir, 'pss.key') };
+    const old = await unsupported(identity, '5.4.6');
+    assert.deepEqual(old.map((f) => f.pointer), ['/certificates/client_cert', '/certificates/key_file']);
+    assert.match(old[0]!.message, /uses RSA-PSS keys, which OpenSSL has only since 1\.1\.1/);
+    assert.deepEqual(await unsupported(identity, '5.4.7'), []);
   });
 });

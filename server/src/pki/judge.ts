@@ -104,7 +104,7 @@ function strength(certificate: CertInfo, index: number, label: string): PkiFindi
   const findings: PkiFinding[] = [];
   const where = `Certificate ${nameOf(certificate)} in ${label}`;
   const hash = signatureHash(certificate.signatureOid);
-  const data = () => ({ ...certificateData(certificate), signatureAlgorithm: certificate.signatureAlgorithm });
+  const data = () => ({ ...certificateData(certificate), signatureAlgorithm: certificate.signatureAlgorithm, hash });
   if (certificate.selfSigned) {
     // No verdict on a self-signature: nobody verifies it.
   } else if (hash === 'MD5' || hash === 'MD2' || hash === 'SHA-1') {
@@ -126,7 +126,7 @@ function strength(certificate: CertInfo, index: number, label: string): PkiFindi
   if (weak) {
     // A curve's name need not say its size (secp160r1 is 161 bits, sect233k1 232): EC keys are given it.
     const size = certificate.keyType === 'ec' && !certificate.publicKey.includes(`${bits}`) ? ` (${bits} bits)` : '';
-    findings.push({ code: 'weak-key', certIndex: index, data: { ...certificateData(certificate), publicKey: certificate.publicKey, keyBits: bits },
+    findings.push({ code: 'weak-key', certIndex: index, data: { ...certificateData(certificate), publicKey: certificate.publicKey, keyType: certificate.keyType, keyBits: bits },
       message: `${where} has a weak ${certificate.publicKey} key${size}; use RSA 2048 or more, or EC P-256 or more.` });
   }
   return findings;

@@ -69,7 +69,7 @@ export const CODES = {
   'ca-list-no-root': { category: 'contents', severity: 'error', summary: 'A CA list with no root (self-signed) certificate: no platform certificate can chain up to it.' },
   'key-unencrypted': { category: 'contents', severity: 'warning', summary: 'An HTTP server private key without a passphrase.' },
   'passphrase-unverifiable': { category: 'contents', severity: 'information', summary: 'The passphrase is stored encrypted, so it cannot be tried.' },
-  'release-openssl-unsupported': { category: 'contents', severity: 'error', summary: 'A key or certificate the target release\'s OpenSSL cannot use (Ed25519 and Ed448 before 1.1.1, scrypt-encrypted keys before 1.1.0).' },
+  'release-openssl-unsupported': { category: 'contents', severity: 'error', summary: 'A key or certificate the target release\'s OpenSSL cannot use (Ed25519, Ed448 and RSA-PSS keys before 1.1.1; scrypt-encrypted keys and non-ASCII PKCS#12 passphrases before 1.1.0).' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

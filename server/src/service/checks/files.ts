@@ -136,8 +136,11 @@ function certificatesForRelease(visit: Visit, reference: FileReference, parsed: 
 }
 
 /** release-openssl-unsupported for a key the target's OpenSSL cannot use, once it is open. */
-function keyForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, key: KeyInfo, label: string, context: FilesContext): void {
-  const need = keyNeeds(parsed, key);
+function keyForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, key: KeyInfo, label: string, passphrase: string | undefined, context: FilesContext): void {
+  // It opened here with the passphrase as UTF-8 (BMPString), as OpenSSL 1.1.0 and later encode it; 1.0.2
+  // takes each byte for a character, so a non-ASCII passphrase fails there (tested on 1.0.2l/q/r builds).
+  const nonAscii = parsed.encoding === 'pkcs12' && passphrase !== undefined && /[^\x00-\x7f]/.test(passphrase);
+  const need = keyNeeds(parsed, key) ?? (nonAscii ? { feature: 'a non-ASCII PKCS#12 passphrase, encoded as UTF-8 (OpenSSL 1.0.2 encodes it byte by byte: "mac verify failure")', since: '1.1.0' as const } : undefined);
   const message = need && unsupportedByRelease(need, `The private key in ${label}`, context.version);
   if (message) context.sink.add('release-openssl-unsupported', message, visit.node, reference.pointer, { feature: need!.feature, since: need!.since });
 }
@@ -307,7 +310,7 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   reference.key = opened.key;
   // Unlocked, a PKCS#12 file shows its certificates too (hovers, the report).
   reference.parsed = opened.contents;
-  keyForRelease(visit, reference, parsed, opened.key, label, context);
+  keyForRelease(visit, reference, parsed, opened.key, label, usable, context);
   if (annotation.unencryptedCode && !opened.key.encrypted) {
     // 5.4.0 refuses an unencrypted HTTP server key outright; later releases are not documented to.
     const refused = atLeast(context.version, '5.4.0') && before(context.version, '5.4.5');

@@ -1,7 +1,7 @@
 // Certificate and key verdicts that depend on which OpenSSL the target release bundles (target/openssl.ts):
 // the pki module says what OpenSSL 3 does; this says what the target's own OpenSSL does, and how sure that is.
 import type { ContentRole, OpensslNeed, PkiFinding } from '../../pki';
-import { bundledOpenssl } from '../target/openssl';
+import { bundledOpenssl, type OpensslSeries, seriesAtLeast } from '../target/openssl';
 import type { Severity } from '../codes';
 import { formatVersion, type Version } from '../version';
 
@@ -35,11 +35,38 @@ export function forRelease(finding: PkiFinding, role: ContentRole, version: Vers
       if (role !== 'ca-list' || !openssl) return { message };
       return openssl.series === '3'
         ? { message: `${message} ${release}: it refuses every platform certificate whose chain runs through this one.`, severity: 'error' }
-        : { message: `${message} ${release}, which still accepts it (the check arrived with OpenSSL 3.0); an EMS on OpenSSL 3 (5.5.0 and later) will not.` };
+        : { message: `${message} ${release}, which accepts it (1.1.1h and later refuse it only in strict mode, error 79; OpenSSL 3 by default); an EMS on OpenSSL 3 (5.5.0 and later) will not.` };
     }
+    case 'weak-signature':
+    case 'weak-key':
+      return securityLevel(finding, openssl, release);
     default:
       return { message };
   }
+}
+
+/**
+ * OpenSSL's security level 1, the default since 1.1.0 (SSL_CTX_set_security_level(3)), refuses in TLS — for
+ * the EMS's own certificate when it loads it and for every certificate of a peer's chain but its trust
+ * anchor — MD5 signatures and RSA keys under 1024 bits (ECC under 160) from 1.1.0 ("ca md too weak", "ee key
+ * too small"; verify errors 68 and 66), and SHA-1 signatures from 3.0 (3.0's CHANGES: "X509 certificates
+ * signed using SHA1 are no longer allowed at security level 1 and above"). 1.0.2 has no levels. Tested on
+ * 1.0.2l/q/r, 1.1.1c/j and 3.0 builds; an EMS that lowers the level in cipher_suite (@SECLEVEL=0) is not seen here.
+ */
+function securityLevel(finding: PkiFinding, openssl: ReturnType<typeof bundledOpenssl>, release: string | undefined): ReleaseVerdict {
+  const { message, data } = finding;
+  if (!openssl) return { message };
+  const hash = data?.['hash'];
+  const bits = Number(data?.['keyBits']);
+  const refusedFrom: OpensslSeries | undefined = finding.code === 'weak-signature'
+    ? (hash === 'MD5' || hash === 'MD2' ? '1.1.1' : hash === 'SHA-1' ? '3' : undefined)
+    : (data?.['keyType'] === 'rsa' && bits < 1024) || (data?.['keyType'] === 'ec' && bits < 160) ? '1.1.1' : undefined;
+  if (!refusedFrom) return { message };
+  const why = finding.code === 'weak-signature' ? '"CA signature digest algorithm too weak", error 68' : '"EE certificate key too weak", error 66';
+  if (seriesAtLeast(openssl.series, refusedFrom)) {
+    return { message: `${message} ${release}, which refuses it in TLS at its default security level 1 (${why}).`, severity: 'error' };
+  }
+  return { message: `${message} ${release}, which still accepts it; OpenSSL ${refusedFrom === '3' ? '3 (EMS 5.5.0 and later)' : '1.1.0 and later (EMS 5.4.7 and later)'} refuses it (${why}).` };
 }
 
 /**
@@ -49,6 +76,7 @@ export function forRelease(finding: PkiFinding, role: ContentRole, version: Vers
 export function unsupportedByRelease(need: OpensslNeed, what: string, version: Version): string | undefined {
   // Every need is met from 1.1.1 on; 1.0.2 is the only generation that lacks one.
   if (bundledOpenssl(version)?.series !== '1.0.2') return undefined;
-  const fix = need.feature.startsWith('scrypt') ? 're-encrypt the key with PBKDF2 (openssl pkcs8 -topk8 -v2 aes-256-cbc)' : 'use an RSA or EC P-256 key';
+  const fix = need.feature.startsWith('scrypt') ? 're-encrypt the key with PBKDF2 (openssl pkcs8 -topk8 -v2 aes-256-cbc)'
+    : need.feature.includes('passphrase') ? 'export the file again with an ASCII passphrase' : 'use an RSA or EC P-256 key';
   return `${what} uses ${need.feature}, which OpenSSL has only since ${need.since}; ${bundles(version)}, which cannot use it. Either ${fix}, or run EMS 5.4.7 or later (OpenSSL 1.1.1).`;
 }

@@ -34,10 +34,9 @@ export function bundledOpenssl(version: Version): BundledOpenssl | undefined {
   return RELEASES.find((range) => atLeast(version, range.from) && before(version, range.until))?.openssl;
 }
 
-/** Whether the release's OpenSSL is at least `series`; undefined when its OpenSSL is not known. */
-export function opensslAtLeast(version: Version, series: OpensslSeries): boolean | undefined {
-  const openssl = bundledOpenssl(version);
-  if (!openssl) return undefined;
-  const order: OpensslSeries[] = ['1.0.2', '1.1.1', '3'];
-  return order.indexOf(openssl.series) >= order.indexOf(series);
+const SERIES: readonly OpensslSeries[] = ['1.0.2', '1.1.1', '3'];
+
+/** Whether OpenSSL `series` is `bound` or later. */
+export function seriesAtLeast(series: OpensslSeries, bound: OpensslSeries): boolean {
+  return SERIES.indexOf(series) >= SERIES.indexOf(bound);
 }

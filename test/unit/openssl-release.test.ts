@@ -1,7 +1,7 @@
 // What the target release's own OpenSSL can use (issue #14, item 7): files made by this machine's openssl
 // (3.0), judged for releases on OpenSSL 1.0.2 (5.4.0–5.4.6), 1.1.1 (5.4.7–5.4.10), 3 (5.5.0) and one whose
 // OpenSSL is not known (5.4.12, which must say nothing it cannot back). OpenSSL 1.0.2 cannot run here; its
-// side is its CHANGES file (EdDSA arrived in 1.1.1, scrypt in 1.1.0), cited in service/target/openssl.ts.
+// side is its NEWS and source (EdDSA and RSA-PSS keys arrived in 1.1.1, scrypt in 1.1.0), cited in service/openssl.ts.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

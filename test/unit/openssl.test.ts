@@ -425,7 +425,7 @@ describe('a key OpenSSL 3 cannot decrypt is not a wrong passphrase', () => {
     assert.equal(pbes1Finding?.message, `The private key in ${pbes1File} is encrypted with pbeWithMD5AndDES-CBC, which OpenSSL 3 cannot use without its legacy provider `
       + '(OpenSSL 1.0.2 and 1.1.1 can): on OpenSSL 3 no passphrase opens it. The passphrase cannot be tried here. '
       + `The key's match with its certificate is not checked. Re-encrypt it with AES: openssl pkcs8 -topk8 -v2 aes-256-cbc -provider legacy -provider default -in ${pbes1File} -out ${pbes1File.replace('.pem', '')}-aes.pem`
-      // The release part: PTC documents OpenSSL 3.1.2 for 5.5.0 (service/target/openssl.ts).
+      // The release part: PTC documents OpenSSL 3.1.2 for 5.5.0 (service/openssl.ts).
       + ' EMS 5.5.0 bundles OpenSSL 3.1.2 (PTC, "What\'s new in EMS 5.5.0"): it opens this key only if the EMS loads OpenSSL\'s legacy provider.');
     // The fix the message gives works, and what it writes opens.
     mustOpenssl('pkcs8', '-topk8', '-v2', 'aes-256-cbc', ...legacyProvider, '-in', pbes1File, '-passin', `pass:${RIGHT}`, '-passout', `pass:${RIGHT}`, '-out', 'fixed.pem');

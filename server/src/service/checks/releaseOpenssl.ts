@@ -1,7 +1,7 @@
-// Certificate and key verdicts that depend on which OpenSSL the target release bundles (target/openssl.ts):
+// Certificate and key verdicts that depend on which OpenSSL the target release bundles (../openssl.ts):
 // the pki module says what OpenSSL 3 does; this says what the target's own OpenSSL does, and how sure that is.
 import type { ContentRole, OpensslNeed, PkiFinding } from '../../pki';
-import { bundledOpenssl, type OpensslSeries, seriesAtLeast } from '../target/openssl';
+import { bundledOpenssl, type OpensslSeries, seriesAtLeast } from '../openssl';
 import type { Severity } from '../codes';
 import { formatVersion, type Version } from '../version';
 

@@ -1,7 +1,7 @@
 // The OpenSSL each EMS release bundles, where PTC says so, and what that OpenSSL cannot use. Certificate and
 // key verdicts that differ between OpenSSL generations read the target release's OpenSSL from here; a release
 // whose OpenSSL is not known gets undefined, and the rules then say only what holds for every generation.
-import { atLeast, before, type Version } from '../version';
+import { atLeast, before, type Version } from './version';
 
 export type OpensslSeries = '1.0.2' | '1.1.1' | '3';
 

@@ -64,7 +64,8 @@ function pemCertificate(block: PemBlock, der: Buffer, into: Collector): void {
 
 function pemKey(block: PemBlock, der: Buffer, into: Collector): void {
   const known = KEY_LABELS[block.label];
-  const traditionalEncrypted = /ENCRYPTED/.test(block.headers['Proc-Type'] ?? '');
+  // Proc-Type: 4,ENCRYPTED and DEK-Info, as OpenSSL's PEM_get_EVP_CIPHER_INFO wants them (decode.ts).
+  const traditionalEncrypted = block.encrypted;
   if (known?.format === 'pkcs8-encrypted' || traditionalEncrypted) {
     // Without the passphrase only the wrapping can be checked: Node must see a well-formed encrypted key.
     const wellFormed = traditionalEncrypted ? block.headers['DEK-Info'] !== undefined : isEncryptedPkcs8(der);
@@ -86,11 +87,15 @@ function parsePem(text: string, memo: CertificateMemo): ParsedPki {
   for (const block of blocks) {
     const isCertificate = CERTIFICATE_LABELS.has(block.label);
     const isKey = block.label.endsWith('PRIVATE KEY');
-    if (!block.complete) into.problems.push(problem(block, `has no "-----END ${block.label}-----" line (the file looks cut short)`));
-    else if (!isCertificate && !isKey) into.otherBlocks.push(block.label);
-    else if (!block.der) into.problems.push(problem(block, 'is not valid Base64'));
-    else if (isCertificate) pemCertificate(block, block.der, into);
-    else pemKey(block, block.der, into);
+    // A block OpenSSL does not see as one (BEGIN text it skips) matters only where a certificate or key was
+    // meant; a block it sees and cannot read breaks its reading whatever the label.
+    if (block.fault !== undefined) {
+      if (!block.stray || isCertificate || isKey) into.problems.push(problem(block, block.fault));
+    } else if (!isCertificate && !isKey) into.otherBlocks.push(block.label);
+    else if (block.headerFault !== undefined) into.problems.push(problem(block, block.headerFault));
+    else if (isCertificate && block.encrypted) into.problems.push(problem(block, 'is encrypted (Proc-Type: 4,ENCRYPTED); OpenSSL reads no certificate from it without a passphrase'));
+    else if (isCertificate) pemCertificate(block, block.der!, into);
+    else pemKey(block, block.der!, into);
   }
   if (truncated) {
     into.problems.push({ block: MAX_PEM_BLOCKS + 1, label: 'more blocks', line: blocks.at(-1)!.line,

@@ -153,3 +153,17 @@ interface PkiScript {
   generateKey(algorithm: string): unknown;
   makeCertificate(options: { cn: string; key: unknown; issuer?: unknown; notBefore: Date; notAfter: Date; ca?: boolean }): Promise<{ pem: string }>;
 }
+
+describe('a CA list with a block OpenSSL cannot read loads no certificate at all', () => {
+  test('corrupt-block.pem (the root, then a broken block): openssl crl2pkcs7 loads nothing; ours says the EMS trusts none of them', async () => {
+    const run = spawnSync('openssl', ['crl2pkcs7', '-nocrl', '-certfile', pki('corrupt-block.pem')], { encoding: 'utf8' });
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /PEM_X509_INFO_read_bio/);
+    const found = (await findings({ certificates: { cert_chain: pki('corrupt-block.pem') } })).filter((f) => f.code === 'unrecognized-content');
+    assert.equal(found.length, 1);
+    assert.match(found[0]!.message, /loads none of its certificates: the EMS trusts none of the 1 here\.$/);
+    // As an identity chain the same words would be wrong: only the CA-file reader drops the whole file.
+    const asChain = (await findings({ http_server: { ssl: true, certificate: pki('corrupt-block.pem') } })).filter((f) => f.code === 'unrecognized-content');
+    assert.doesNotMatch(asChain[0]!.message, /trusts none/);
+  });
+});

@@ -8,6 +8,7 @@
 // bundled with it, since the certificate setting is where those are judged.
 import { signatureHash } from './certificate';
 import { chainOrderFinding } from './chain';
+import { MAX_PEM_BLOCKS } from './decode';
 import { certificateData, nameOf } from './naming';
 import type { KeyHandle } from './handles';
 import type { CertInfo, ContentRole, OpenKeyResult, ParsedPki, PkiFinding } from './types';
@@ -24,10 +25,14 @@ export interface JudgeOptions {
 /** Findings about unreadable blocks per file; the rest are counted in one more. */
 export const MAX_BLOCK_FINDINGS = 20;
 
-function unrecognized(parsed: ParsedPki, label: string): PkiFinding[] {
+function unrecognized(parsed: ParsedPki, label: string, role: ContentRole): PkiFinding[] {
+  // PEM_X509_INFO_read_bio, which loads a CA file, fails on the first block it cannot read and keeps none of
+  // the file's certificates (pem_info.c, 1.0.2 to 3.0; openssl crl2pkcs7 on the same bytes): say it once.
+  const fatal = role === 'ca-list' && parsed.certificates.length > 0 ? parsed.problems.find((p) => !p.stray && p.block <= MAX_PEM_BLOCKS) : undefined;
   const findings: PkiFinding[] = parsed.problems.slice(0, MAX_BLOCK_FINDINGS).map((problem) => ({
     code: 'unrecognized-content',
-    message: `${label}: PEM block ${problem.block} (${problem.label}, line ${problem.line}) ${problem.reason}.`,
+    message: `${label}: PEM block ${problem.block} (${problem.label}, line ${problem.line}) ${problem.reason}.`
+      + (problem === fatal ? ` OpenSSL stops reading a CA list at a block it cannot read and loads none of its certificates: the EMS trusts none of the ${parsed.certificates.length} here.` : ''),
     data: { ...problem },
   }));
   const more = parsed.problems.length - MAX_BLOCK_FINDINGS;
@@ -147,7 +152,7 @@ export function validityChangesAt(certificate: CertInfo, now: Date, expiryWarnin
 /** Judges a parsed file in its role. Every finding about one certificate carries its index. */
 export function judge(parsed: ParsedPki, role: ContentRole, options: JudgeOptions): PkiFinding[] {
   const { label } = options;
-  const findings = [...unrecognized(parsed, label), ...contentKind(parsed, role, label)];
+  const findings = [...unrecognized(parsed, label, role), ...contentKind(parsed, role, label)];
   if (role === 'ca-list' && parsed.keys.length > 0) {
     findings.push({ code: 'private-key-exposed',
       message: `${label} is a list of trusted CA certificates but also holds a private key; move the key out and keep it private.` });

@@ -51,7 +51,7 @@ class Collector {
 }
 
 function problem(block: PemBlock, reason: string): BlockProblem {
-  return { block: block.index, label: block.label, line: block.line, reason };
+  return { block: block.index, label: block.label, line: block.line, reason, ...(block.stray ? { stray: true } : {}) };
 }
 
 function pemCertificate(block: PemBlock, der: Buffer, into: Collector): void {

@@ -66,6 +66,8 @@ export interface BlockProblem {
   readonly label: string;
   readonly line: number;
   readonly reason: string;
+  /** BEGIN text OpenSSL does not take for a block: it skips it and reads on (any other problem stops its CA-file reader). */
+  readonly stray?: boolean;
 }
 
 export interface PkiFinding {

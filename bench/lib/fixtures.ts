@@ -111,6 +111,43 @@ export async function tenFileHome(tmp: string): Promise<SampleHome & { fileCount
   return { home, config: configPath, text, fileCount: Object.keys(files).length };
 }
 
+export interface Pkcs12Home extends SampleHome {
+  /** The PKCS#12 file, as a default `openssl pkcs12 -export` writes it (OpenSSL 3: AES-256-CBC, PBKDF2-SHA256, MAC SHA-256, 2,048 iterations). */
+  p12: string;
+  passphrase: string;
+  /** The same config with the key as a plain PEM file instead: what the check costs without PKCS#12. */
+  pemText: string;
+}
+
+/** A home whose client key is a PKCS#12 file made by the system `openssl` (which must be there). */
+export async function pkcs12Home(tmp: string): Promise<Pkcs12Home> {
+  const { generateKey, makeCertificate, exportKey } = await testPki();
+  const home = join(tmp, 'pkcs12');
+  const certs = join(home, 'etc', 'certs');
+  mkdirSync(certs, { recursive: true });
+  const now = Date.now();
+  const at = (days: number) => new Date(now + days * DAY);
+  const rootKey = generateKey('ec-p256');
+  const root = await makeCertificate({ cn: 'Bench PKCS#12 Root CA', key: rootKey, notBefore: at(-400), notAfter: at(3000), ca: true });
+  const clientKey = generateKey('rsa-2048');
+  const client = await makeCertificate({ cn: 'edge-device-p12', key: clientKey, issuer: root, notBefore: at(-30), notAfter: at(335) });
+  const p = (name: string) => join(certs, name);
+  writeFileSync(p('root.pem'), root.pem);
+  writeFileSync(p('client.pem'), client.pem);
+  writeFileSync(p('client-key.pem'), exportKey(clientKey));
+  const passphrase = 'x';
+  execFileSync('openssl', ['pkcs12', '-export', '-in', p('client.pem'), '-inkey', p('client-key.pem'), '-passout', `pass:${passphrase}`, '-out', p('client.p12')], { stdio: 'ignore' });
+  const configWith = (key: Record<string, string>) => JSON.stringify({
+    ws_servers: [{ host: 'twx.example.com', port: 443 }],
+    appKey: 'AES:O/V1gZmxCFmwZZ//WgZ1rrfEi/Z36AvYNF2BSLR3m0Wvk0q3ExxaH/KIUEgFhuE4',
+    certificates: { validate: true, cert_chain: [p('root.pem')], client_cert: p('client.pem'), ...key },
+  }, null, 2) + '\n';
+  const text = configWith({ key_file: p('client.p12'), key_passphrase: passphrase });
+  const config = join(home, 'etc', 'config.json');
+  writeFileSync(config, text);
+  return { home, config, text, p12: p('client.p12'), passphrase, pemText: configWith({ key_file: p('client-key.pem') }) };
+}
+
 /** The sample config with its auto_bind array grown to about `lines` lines (6 lines an entry). */
 export function bigConfig(sampleText: string, lines = 40_000): { text: string; entries: number; lines: number } {
   const config = JSON.parse(sampleText) as Record<string, unknown>;

@@ -95,15 +95,8 @@ const WARNING_SUFFICES: readonly { code: string; pointer?: string; series?: stri
  * Case × release where we knowingly say otherwise than the recording, with why. Each must still disagree: one
  * that agrees again fails, so that it is taken out.
  */
-const P12_NON_ASCII = 'node-forge decrypts the PBES2 bags with the passphrase\'s low bytes, not UTF-8, so the file is unrecognized-content (issue 14 item 3, native PKCS#12, not landed yet)';
 const TIME_OFFSET = 'certificate times with an offset or fractional seconds: OpenSSL 1.0.2p and later refuse them (error 13), and no rule says so yet';
 const KNOWN_DISAGREEMENTS: Record<string, string> = {
-  'p12-non-ascii-passphrase@5.4.0': P12_NON_ASCII,
-  'p12-non-ascii-passphrase@5.4.5': P12_NON_ASCII,
-  'p12-non-ascii-passphrase@5.4.6': P12_NON_ASCII,
-  'p12-non-ascii-passphrase@5.4.7': P12_NON_ASCII,
-  'p12-non-ascii-passphrase@5.4.10': P12_NON_ASCII,
-  'p12-non-ascii-passphrase@5.5.0': P12_NON_ASCII,
   'chain-time-offset@5.4.5': TIME_OFFSET,
   'chain-time-offset@5.4.6': TIME_OFFSET,
   'chain-time-offset@5.4.7': TIME_OFFSET,

@@ -213,7 +213,7 @@ function unsupportedFinding(parsed: ParsedPki, unsupported: NonNullable<Extract<
     ? 'Export it again with OpenSSL 3 (openssl pkcs12 -export without -legacy encrypts with AES-256-CBC).'
     : `Re-encrypt it with AES: openssl pkcs8 -topk8 -v2 aes-256-cbc -provider legacy -provider default -in ${label} -out ${label.replace(/\.(pem|key|der)$/i, '')}-aes.pem`;
   return { code: 'key-algorithm-unsupported', data: { algorithm, refusedFrom, passphraseChecked },
-    message: `${what} encrypted with ${algorithm}, ${refused}.${checked} The key's match with its certificate is not checked. ${fix}` };
+    message: `${what} ${algorithm.startsWith('PBMAC1') ? 'protected' : 'encrypted'} with ${algorithm}, ${refused}.${checked} The key's match with its certificate is not checked. ${fix}` };
 }
 
 const count = (n: number): string => (Number.isFinite(n) ? n.toLocaleString('en-US') : 'more than 2^53');

@@ -170,16 +170,17 @@ function opened(parsed: ParsedPki, key: KeyInfo, publicKey: KeyObject): OpenKeyR
 function openPkcs12File(parsed: ParsedPki, der: Buffer, passphrase: string | undefined, memo: CertificateMemo): OpenKeyResult {
   const refusal = kdfRefusal(der, true);
   if (refusal) return { ok: false, reason: 'too-costly', refusal };
-  // OpenSSL 3 checks the MAC first (a wrong passphrase says so), then fails on the first legacy algorithm; a
-  // file without a MAC fails on it whatever the passphrase. node-forge decrypts RC2-40 itself, so ask the file.
+  // OpenSSL 3 checks the MAC first (a wrong passphrase says so), then fails on the first legacy algorithm it
+  // meets (openPkcs12 stops there too); a file without a MAC fails on it whatever the passphrase.
   const legacy = pkcs12LegacyAlgorithm(der);
   if (legacy && !legacy.mac) return unsupported(legacy.unsupported, false);
   // Many PKCS#12 files use an empty password; with none configured, that is the one to try.
   const result = openPkcs12(der, passphrase ?? '', memo);
-  const wrong = !result.ok && result.reason === 'passphrase-wrong';
-  if (wrong && !passphrase) return { ok: false, reason: 'encrypted-no-passphrase' };
-  if (legacy && !wrong) return unsupported(legacy.unsupported, true);
-  if (!result.ok) return result;
+  if (!result.ok) {
+    if (result.reason === 'passphrase-wrong') return { ok: false, reason: passphrase ? 'passphrase-wrong' : 'encrypted-no-passphrase' };
+    if (result.reason === 'unsupported') return unsupported(result.unsupported, result.passphraseChecked);
+    return result;
+  }
   const certificates = result.certificates;
   if (!result.key) return { ok: false, reason: 'no-key' };
   const handle = PkiHandle.of({ certificates: certificates.map((entry) => entry.certificate), keys: [{ kind: 'open', publicKey: result.key.publicKey }], memo });

@@ -6,7 +6,7 @@
 // keys are Node KeyObjects so every export format is Node's own; PKCS#12 comes from node-forge (RSA only).
 // Every name says "EMS Config Test PKI": nothing here may ever be mistaken for, or used as, a real credential.
 import 'reflect-metadata';
-import { createHash, generateKeyPairSync, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign, webcrypto, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -100,6 +100,28 @@ export async function makeCertificate({ cn, key, issuer, notBefore, notAfter, ha
   });
   const der = Buffer.from(certificate.rawData);
   return { name: distinguishedName(cn), cn, key, der, pem: new X509Certificate(der).toString() };
+}
+
+/**
+ * The certificate with its validity rewritten as UTCTime with a +0100 offset (an hour later in local time, the
+ * same instants), re-signed by `issuer`'s RSA key with SHA-256: RFC 5280 wants Z, and OpenSSL 1.0.2p and later
+ * refuse the certificate (error 13). @param {TestCertificate} certificate @param {TestKey} issuerKey @returns {string}
+ */
+export function withOffsetTimes(certificate, issuerKey) {
+  const root = forge.asn1.fromDer(certificate.der.toString('binary'));
+  const tbs = root.value[0];
+  const validity = tbs.value[tbs.value[0].tagClass === forge.asn1.Class.CONTEXT_SPECIFIC ? 4 : 3];
+  for (const time of validity.value) {
+    const date = forge.asn1.utcTimeToDate(time.value);
+    const local = new Date(date.getTime() + 3_600_000).toISOString();
+    time.type = forge.asn1.Type.UTCTIME;
+    time.value = `${local.slice(2, 4)}${local.slice(5, 7)}${local.slice(8, 10)}${local.slice(11, 13)}${local.slice(14, 16)}${local.slice(17, 19)}+0100`;
+  }
+  const tbsDer = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
+  const signature = sign('sha256', tbsDer, issuerKey.privateKey);
+  root.value[2] = forge.asn1.create(forge.asn1.Class.UNIVERSAL, forge.asn1.Type.BITSTRING, false, `\0${signature.toString('binary')}`);
+  const der = Buffer.from(forge.asn1.toDer(root).getBytes(), 'binary');
+  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END CERTIFICATE-----\n`;
 }
 
 /**
@@ -263,6 +285,8 @@ export async function makeSet(outDir, { now = new Date() } = {}) {
   write('sha1-root.pem', (await makeCertificate({ cn: 'EMS Config Test SHA-1 Root CA', key: rootKey, notBefore: at(-516), notAfter: at(3136), hash: 'SHA-1', ca: true })).pem,
     'self-signed root CA signed with SHA-1 (same key as the root)');
   write('rsa1024.pem', (await leaf('EMS Config Test RSA 1024', generateKey('rsa-1024'), -151, 365)).pem, 'server leaf with an RSA 1024 key');
+  write('time-offset.pem', withOffsetTimes(await leaf('EMS Config Test Time Offset', serverKey, -151, 365), intermediateKey),
+    'server leaf issued by the intermediate whose validity times are UTCTime with a +0100 offset (OpenSSL 1.0.2p+: error 13)');
   write('ec-p224.pem', (await leaf('EMS Config Test EC P-224', generateKey('ec-p224'), -151, 365)).pem, 'server leaf with an EC P-224 key');
 
   write('ca-list-with-leaf.pem', concat(root.pem, server.pem), 'CA list: the root and the server leaf (not a CA)');

@@ -72,6 +72,7 @@ const CASES: Case[] = [
   { code: 'private-key-exposed', trigger: certs({ cert_chain: pki('ca-list-with-key.pem') }), nearMiss: certs({ cert_chain: pki('ca-list.pem') }), pointer: '/certificates/cert_chain', mentions: /ca-list-with-key\.pem/ },
   { code: 'der-encoded', trigger: identity('server.der', 'server-key.pem'), nearMiss: identity('server.pem', 'server-key.pem'), pointer: '/certificates/client_cert', mentions: /server\.der/ },
   { code: 'cert-expired', trigger: certs({ cert_chain: [pki('ca-list.pem'), pki('expired.pem')] }), nearMiss: certs({ cert_chain: [pki('ca-list.pem')] }), pointer: '/certificates/cert_chain/1', mentions: /expired\.pem.*2026-03-01/ },
+  { code: 'cert-time-format', trigger: http({ certificate: pki('time-offset.pem') }), nearMiss: http({ certificate: pki('server.pem') }), pointer: '/http_server/certificate', mentions: /notBefore written as "260101010000\+0100".*error 13/ },
   { code: 'cert-not-yet-valid', trigger: http({ certificate: pki('not-yet-valid.pem') }), nearMiss: http({ certificate: pki('server.pem') }), pointer: '/http_server/certificate', mentions: /not-yet-valid\.pem.*2026-09-01/ },
   { code: 'cert-expiring-soon', trigger: http({ certificate: pki('expiring-soon.pem') }), nearMiss: http({ certificate: pki('expiring-soon.pem') }), nearMissSettings: { expiryWarningDays: 10 }, pointer: '/http_server/certificate', mentions: /2026-06-15/ },
   // SHA-1: a warning up to 5.4.10 (OpenSSL 1.x accepts it), an error from 5.5.0 (OpenSSL 3): test/unit/openssl-release.test.ts.

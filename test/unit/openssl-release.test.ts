@@ -101,3 +101,16 @@ describe('RSA-PSS keys (id-RSASSA-PSS) need OpenSSL 1.1.1', () => {
     assert.deepEqual(await unsupported(identity, '5.4.7'), []);
   });
 });
+
+describe('a validity time with a time-zone offset: OpenSSL 1.0.2p and later refuse it (error 13), 1.0.2l (5.4.0) accepts it', () => {
+  test('time-offset.pem: openssl 3 says error 13; ours a warning on 5.4.0, an error naming the OpenSSL from 5.4.5', async () => {
+    const run = spawnSync('openssl', ['verify', '-attime', String(NOW.getTime() / 1000), '-CAfile', pki('root-ca.pem'), '-untrusted', pki('intermediate-ca.pem'), pki('time-offset.pem')], { encoding: 'utf8' });
+    assert.match(run.stdout + run.stderr, /error 13 at 0 depth lookup: format error in certificate's notBefore field/);
+    for (const [release, severity, says] of [['5.4.0', 'warning', /OpenSSL 1\.0\.2l .*which still accepts it; 5\.4\.5 and later do not\.$/], ['5.4.5', 'error', /EMS 5\.4\.5 bundles OpenSSL 1\.0\.2q/], ['5.5.0', 'error', /EMS 5\.5\.0 bundles OpenSSL 3\.1\.2/]] as const) {
+      const result = await service.check({ text: JSON.stringify({ ...BASE, http_server: { ssl: true, certificate: pki('time-offset.pem') } }), settings: { ...SETTINGS, emsVersion: release } });
+      const found = result.findings.filter((f) => f.code === 'cert-time-format');
+      assert.deepEqual(found.map((f) => f.severity), [severity], release);
+      assert.match(found[0]!.message, says);
+    }
+  });
+});

@@ -72,10 +72,22 @@ function pathLength(value: string): number | undefined {
   return content === undefined ? undefined : forge.asn1.derToInteger(content);
 }
 
+/**
+ * A validity time as RFC 5280 wants it in DER: UTCTime YYMMDDHHMMSSZ, GeneralizedTime YYYYMMDDHHMMSSZ. OpenSSL
+ * compares no other form from 1.0.2p on (X509_cmp_time: a time-zone offset, fractional seconds or missing
+ * seconds give verify error 13 or 14, "format error in certificate's notBefore/notAfter field").
+ */
+function isStrictTime(node: Asn1 | undefined): boolean {
+  const value = bytes(node) ?? '';
+  return node?.type === Type.UTCTIME ? /^\d{12}Z$/.test(value) : node?.type === Type.GENERALIZEDTIME && /^\d{14}Z$/.test(value);
+}
+
 export interface CertificateDerFacts {
   /** X.509 version as written: 1, 2 or 3 (the field holds 0, 1 or 2; absent means 1). */
   version: number;
   signatureOid: string;
+  /** The first validity time not written as RFC 5280 wants it, as written; undefined when both are. */
+  laxTime?: { field: 'notBefore' | 'notAfter'; written: string };
   notBefore: Date;
   notAfter: Date;
   pathLength?: number;
@@ -89,11 +101,14 @@ export function certificateDerFacts(der: Uint8Array): CertificateDerFacts | unde
   const fields = children(tbs);
   // The version is an optional explicit [0]; everything after it sits at fixed positions.
   const at = fields[0]?.tagClass === Class.CONTEXT_SPECIFIC && fields[0].type === 0 ? 1 : 0;
-  const [notBefore, notAfter] = children(fields[at + 3]).map(time);
+  const times = children(fields[at + 3]);
+  const [notBefore, notAfter] = times.map(time);
   if (signatureOid === undefined || notBefore === undefined || notAfter === undefined) return undefined;
   const written = at === 1 ? bytes(children(fields[0])[0]) : undefined;
   const version = written === undefined ? 1 : forge.asn1.derToInteger(written) + 1;
   const facts: CertificateDerFacts = { version, signatureOid, notBefore, notAfter };
+  const lax = [0, 1].find((i) => !isStrictTime(times[i]));
+  if (lax !== undefined) facts.laxTime = { field: lax === 0 ? 'notBefore' : 'notAfter', written: bytes(times[lax]) ?? '' };
   const extensions = fields.find((node) => node.tagClass === Class.CONTEXT_SPECIFIC && node.type === 3);
   for (const extension of children(children(extensions)[0])) {
     const parts = children(extension);

@@ -130,6 +130,7 @@ function readAnew(der: Buffer, memo: CertificateMemo): ReadCertificate | null {
     serial: certificate.serialNumber.toUpperCase(),
     notBefore: facts.notBefore,
     notAfter: facts.notAfter,
+    ...(facts.laxTime ? { laxTime: facts.laxTime } : {}),
     sha256: certificate.fingerprint256,
     sha1: certificate.fingerprint,
     publicKey: key.description,

@@ -8,6 +8,7 @@ export const PKI_CODES = {
   'der-encoded': { severity: 'warning', summary: 'A DER certificate where the EMS documents PEM.' },
   'cert-expired': { severity: 'error', summary: 'A certificate past its notAfter date.' },
   'cert-not-yet-valid': { severity: 'error', summary: 'A certificate before its notBefore date.' },
+  'cert-time-format': { severity: 'error', summary: 'A validity time not written as RFC 5280 wants it (an offset, fractional seconds): OpenSSL 1.0.2p and later refuse the certificate.' },
   'cert-expiring-soon': { severity: 'warning', summary: 'A certificate that expires within the warning window.' },
   'weak-signature': { severity: 'warning', summary: 'A certificate signed with MD5 or SHA-1.' },
   'signature-not-listed': { severity: 'information', summary: 'A signature algorithm outside MD5, SHA-1 and SHA-256, the ones the EMS documents.' },

@@ -13,7 +13,7 @@ import { certificateData, nameOf } from './naming';
 import type { KeyHandle } from './handles';
 import type { CertInfo, ContentRole, OpenKeyResult, ParsedPki, PkiFinding } from './types';
 import { keyMatches } from './parse';
-import { DAY_MS as DAY, isoDate, relativeDays } from '../util/text';
+import { clip, DAY_MS as DAY, isoDate, relativeDays } from '../util/text';
 
 export interface JudgeOptions {
   /** How messages name the file, usually its name or the path as written in the config. */
@@ -90,6 +90,11 @@ function validity(certificate: CertInfo, index: number, options: JudgeOptions): 
   const where = `Certificate ${nameOf(certificate)} in ${label}`;
   // Built only when there is something to say: this runs for every certificate on every keystroke.
   const data = () => ({ ...certificateData(certificate), notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString() });
+  if (certificate.laxTime) {
+    const { field, written } = certificate.laxTime;
+    findings.push({ code: 'cert-time-format', certIndex: index, data: { ...certificateData(certificate), field, written },
+      message: `${where} has its ${field} written as "${clip(written, 40)}", not as RFC 5280 wants it (YYMMDDHHMMSSZ, UTC to the second); OpenSSL 1.0.2p and later refuse such a certificate (error ${field === 'notBefore' ? 13 : 14}, "format error in certificate's ${field} field"). Have it issued again.` });
+  }
   const verdict = validityAt(certificate, now);
   if (verdict === 'expired') {
     findings.push({ code: 'cert-expired', certIndex: index, data: data(),

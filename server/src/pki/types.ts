@@ -20,6 +20,8 @@ export interface CertInfo {
   readonly serial: string;
   readonly notBefore: Date;
   readonly notAfter: Date;
+  /** The first validity time not in RFC 5280's form (an offset, fractional seconds), as written: OpenSSL 1.0.2p and later refuse it. */
+  readonly laxTime?: { readonly field: 'notBefore' | 'notAfter'; readonly written: string };
   /** Colon-separated upper-case hex. */
   readonly sha256: string;
   readonly sha1: string;

@@ -37,6 +37,10 @@ export function forRelease(finding: PkiFinding, role: ContentRole, version: Vers
         ? { message: `${message} ${release}: it refuses every platform certificate whose chain runs through this one.`, severity: 'error' }
         : { message: `${message} ${release}, which accepts it (1.1.1h and later refuse it only in strict mode, error 79; OpenSSL 3 by default); an EMS on OpenSSL 3 (5.5.0 and later) will not.` };
     }
+    case 'cert-time-format':
+      // 1.0.2l (5.4.0–5.4.4) still compared such times; 1.0.2p made X509_cmp_time strict (recorded on both).
+      if (openssl?.version === '1.0.2l') return { message: `${message} ${release}, which still accepts it; 5.4.5 and later do not.`, severity: 'warning' };
+      return openssl ? { message: `${message} ${release}.` } : { message };
     case 'weak-signature':
     case 'weak-key':
       return securityLevel(finding, openssl, release);

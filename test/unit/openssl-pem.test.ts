@@ -297,10 +297,6 @@ describe('what OpenSSL 1.0.2 and 1.1.1 read differently is said on the block', (
     assert.equal(pemBlocksOf(pkiText('root-ca.pem'))[0]!.afterBom, undefined);
   });
 
-  test('a Base64 line of 80 characters or more (1.0.2 refuses it)', () => {
-    assert.ok(pemBlocksOf(render(blockOf('root-ca.pem'), { width: 80 }))[0]!.longLines);
-    assert.equal(pemBlocksOf(render(blockOf('root-ca.pem'), { width: 79 }))[0]!.longLines, undefined);
-  });
 });
 
 function pemBlocksOf(text: string): PemBlock[] {

@@ -4,7 +4,7 @@
 // side is its NEWS and source (EdDSA and RSA-PSS keys arrived in 1.1.1, scrypt in 1.1.0), cited in service/openssl.ts.
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -113,4 +113,29 @@ describe('a validity time with a time-zone offset: OpenSSL 1.0.2p and later refu
       assert.match(found[0]!.message, says);
     }
   });
+});
+
+describe('PEM that OpenSSL 3 reads and the 5.4 releases\' OpenSSL does not: a byte-order mark before BEGIN', () => {
+  // The 1.0.2l/q/r and 1.1.1c/j builds read no certificate after a BOM and read one-line Base64 (checked by
+  // hand with `openssl crl2pkcs7 -certfile`; CI has no OpenSSL 1.x): the BOM is said for 5.4 targets only.
+  const oneLine = (pem: string) => pem.replace(/-----\n([\s\S]*?)\n-----END/, (_, body: string) => `-----\n${body.replace(/\n/g, '')}\n-----END`);
+  const rootPem = readFileSync(pki('root-ca.pem'), 'utf8');
+  const files = { bom: join(dir, 'bom-ca.pem'), long: join(dir, 'one-line-ca.pem') };
+  writeFileSync(files.bom, `\ufeff${rootPem}`);
+  writeFileSync(files.long, oneLine(rootPem));
+
+  test('openssl 3 reads both (the BOM dropped, the one-line Base64 decoded)', () => {
+    for (const file of Object.values(files)) assert.match(openssl('crl2pkcs7', '-nocrl', '-certfile', file), /BEGIN PKCS7/);
+  });
+
+  for (const [release, bom] of [['5.4.0', true], ['5.4.6', true], ['5.4.7', true], ['5.4.10', true], ['5.5.0', false], ['5.4.12', false]] as const) {
+    test(`target ${release}: the BOM ${bom ? 'skips the block' : 'is fine'}; one-line Base64 is fine`, async () => {
+      const messages = async (file: string) => (await service.check({ text: JSON.stringify({ ...BASE, certificates: { cert_chain: file } }), settings: { ...SETTINGS, emsVersion: release } }))
+        .findings.filter((f) => f.code === 'unrecognized-content').map((f) => f.message);
+      const onBom = await messages(files.bom);
+      assert.equal(onBom.length, bom ? 1 : 0, onBom.join('\n'));
+      if (bom) assert.match(onBom[0]!, /follows a byte-order mark .* does not drop: it does not see the BEGIN line and skips the block/);
+      assert.deepEqual(await messages(files.long), []);
+    });
+  }
 });

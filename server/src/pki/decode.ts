@@ -20,7 +20,8 @@
 //   refused, decoding ending at the first '-', "=" only as the last one or two of a length that is a
 //   multiple of four, and at least one character.
 // Where OpenSSL 1.0.2 or 1.1.1 (the EMS 5.4 releases) read a block differently, the block says so
-// (afterBom, longLines) and is read as OpenSSL 3 reads it.
+// (afterBom) and is read as OpenSSL 3 reads it. One-line Base64 is not such a case: the 80-character limit of
+// 1.0.2's EVP_DecodeUpdate went in 1.0.2e, and 1.0.2l, q and r builds read a one-line certificate.
 
 export interface PemBlock {
   /** 1-based, in file order, counting every BEGIN text (a stray one too). */
@@ -50,11 +51,6 @@ export interface PemBlock {
    * 3.0) and OpenSSL 1.0.2 and 1.1.1 do not: those do not see the BEGIN line and skip the block.
    */
   readonly afterBom?: true;
-  /**
-   * A Base64 line has 80 characters or more (one-line Base64, say): OpenSSL 1.0.2's EVP_DecodeUpdate refuses
-   * any line that long ("if the current line is > 80 characters, scream alot"); 1.1.1 and 3 read it.
-   */
-  readonly longLines?: true;
 }
 
 const BOM = '\xef\xbb\xbf';
@@ -65,8 +61,6 @@ const TAIL = '-----';
 const READ_LENGTH = 254;
 /** After a blank line (the end of the headers), each line must be this long but the last: 64 Base64 characters. */
 const ENCRYPTED_LINE = 64;
-/** OpenSSL 1.0.2's decoder refuses a line once it has this many Base64 characters. */
-const OPENSSL_102_LINE = 80;
 const HEADER = /^([A-Za-z][A-Za-z0-9-]*):\s*(.*)$/;
 const BASE64_CHARACTERS = /^[A-Za-z0-9+/]*={0,2}$/;
 /** What EVP_DecodeUpdate takes on a line before a '-': Base64, padding, and the spaces, tabs and CRs it skips. */
@@ -186,13 +180,11 @@ function strayLabel(text: string, at: number): string {
 interface Decoded {
   der?: Buffer;
   fault?: string;
-  longLines?: true;
 }
 
 /** EVP_DecodeUpdate and EVP_DecodeFinal over the data lines (sanitized, each ended by a line break). */
 function decodeData(lines: readonly string[], lineNumbers: readonly number[], label: string): Decoded {
   const parts: string[] = [];
-  let longLines: true | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const dash = line.indexOf('-');
@@ -202,7 +194,6 @@ function decodeData(lines: readonly string[], lineNumbers: readonly number[], la
       return { fault: `is not valid Base64: OpenSSL refuses the ${characterName(bad)} on line ${lineNumbers[i]}, so ${readsNo(label, 'it')}` };
     }
     const base64 = part.replace(/[\t\r ]+/g, '');
-    if (base64.length >= OPENSSL_102_LINE) longLines = true;
     parts.push(base64);
     // A '-' ends the Base64: the rest of the block is not looked at.
     if (dash >= 0) break;
@@ -213,7 +204,7 @@ function decodeData(lines: readonly string[], lineNumbers: readonly number[], la
   if (base64.length % 4 !== 0) {
     return { fault: `is not valid Base64: ${base64.length.toLocaleString('en-US')} characters, not a multiple of four (its "=" padding missing, or a character lost); ${readsNo(label)}` };
   }
-  return { der: Buffer.from(base64, 'base64'), ...(longLines ? { longLines } : {}) };
+  return { der: Buffer.from(base64, 'base64') };
 }
 
 function pemText(label: string, headerLines: readonly string[], der: Buffer): string {
@@ -362,7 +353,6 @@ function readBlock(reader: Reader, name: string, line: number): ReadBlock {
   if (!decoded.der) return failed(decoded.fault!, true);
   const block: Stray = {
     label, line, text: pemText(name, headerLines, decoded.der), ...readHeaders(headerLines, blankLine, label), der: decoded.der, complete: true,
-    ...(decoded.longLines ? { longLines: decoded.longLines } : {}),
   };
   return { block, nested, hiddenEnd };
 }

@@ -39,7 +39,7 @@
 //
 // Nothing returned holds key material: keys are kept in WeakMaps behind the opaque handles, only their
 // public halves once opened, and parser exception messages are never passed on.
-export type { BlockProblem, CertInfo, ContentRole, Encoding, KeyFormat, KeyInfo, KeyType, OpenKeyFailure, OpenKeyResult, ParsedPki, PkiFinding, UnsupportedAlgorithm } from './types';
+export type { BlockProblem, CertInfo, FramingNote, ContentRole, Encoding, KeyFormat, KeyInfo, KeyType, OpenKeyFailure, OpenKeyResult, ParsedPki, PkiFinding, UnsupportedAlgorithm } from './types';
 export type { KeyHandle, PkiHandle } from './handles';
 export type { JudgeOptions } from './judge';
 export { judge, keyMismatchFinding, openKeyFinding, validityAt, validityChangesAt } from './judge';

@@ -9,7 +9,7 @@ import { asText, hasPemBlock, MAX_PEM_BLOCKS, pemBlocks, type PemBlock } from '.
 import { contentsOf, KeyHandle, PkiHandle, publicKeyOf, type KeySource } from './handles';
 import { isEncryptedPkcs8, readDerKey, readPemKey, unlockKey } from './key';
 import { openPkcs12 } from './pkcs12';
-import type { BlockProblem, CertInfo, KeyFormat, KeyInfo, KeyType, OpenKeyResult, ParsedPki, UnsupportedAlgorithm } from './types';
+import type { BlockProblem, CertInfo, FramingNote, KeyFormat, KeyInfo, KeyType, OpenKeyResult, ParsedPki, UnsupportedAlgorithm } from './types';
 
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 
@@ -30,6 +30,7 @@ class Collector {
   readonly keys: KeyInfo[] = [];
   readonly problems: BlockProblem[] = [];
   readonly otherBlocks: string[] = [];
+  readonly framing: FramingNote[] = [];
   readonly x509: X509Certificate[] = [];
   readonly keySources: KeySource[] = [];
 
@@ -44,9 +45,9 @@ class Collector {
   }
 
   result(encoding: ParsedPki['encoding'], extra: { unrecognized?: ParsedPki['unrecognized']; pkcs12?: Buffer } = {}): ParsedPki {
-    const { certificates, keys, problems, otherBlocks } = this;
+    const { certificates, keys, problems, otherBlocks, framing } = this;
     const handle = PkiHandle.of({ certificates: this.x509, keys: this.keySources, pkcs12: extra.pkcs12, memo: this.memo });
-    return { encoding, ...(extra.unrecognized ? { unrecognized: extra.unrecognized } : {}), certificates, keys, problems, otherBlocks, handle };
+    return { encoding, ...(extra.unrecognized ? { unrecognized: extra.unrecognized } : {}), certificates, keys, problems, otherBlocks, framing, handle };
   }
 }
 
@@ -81,6 +82,11 @@ function pemKey(block: PemBlock, der: Buffer, into: Collector): void {
   else into.problems.push(problem(block, known ? 'is not a valid private key' : 'is a private key format TLS libraries do not read'));
 }
 
+function noteFraming(block: PemBlock, into: Collector): void {
+  const at = { block: block.index, label: block.label, line: block.line };
+  if (block.afterBom) into.framing.push({ ...at, kind: 'after-bom' });
+}
+
 function parsePem(text: string, memo: CertificateMemo): ParsedPki {
   const into = new Collector(memo);
   const { blocks, truncated } = pemBlocks(text);
@@ -94,8 +100,13 @@ function parsePem(text: string, memo: CertificateMemo): ParsedPki {
     } else if (!isCertificate && !isKey) into.otherBlocks.push(block.label);
     else if (block.headerFault !== undefined) into.problems.push(problem(block, block.headerFault));
     else if (isCertificate && block.encrypted) into.problems.push(problem(block, 'is encrypted (Proc-Type: 4,ENCRYPTED); OpenSSL reads no certificate from it without a passphrase'));
-    else if (isCertificate) pemCertificate(block, block.der!, into);
-    else pemKey(block, block.der!, into);
+    else {
+      const before = into.certificates.length + into.keys.length;
+      if (isCertificate) pemCertificate(block, block.der!, into);
+      else pemKey(block, block.der!, into);
+      // Only for a block OpenSSL 3 reads: where it reads nothing, the older ones do not either.
+      if (into.certificates.length + into.keys.length > before) noteFraming(block, into);
+    }
   }
   if (truncated) {
     into.problems.push({ block: MAX_PEM_BLOCKS + 1, label: 'more blocks', line: blocks.at(-1)!.line,

@@ -62,6 +62,13 @@ export interface KeyInfo {
   readonly format: KeyFormat;
 }
 
+export interface FramingNote {
+  readonly block: number;
+  readonly label: string;
+  readonly line: number;
+  readonly kind: 'after-bom';
+}
+
 /** A PEM block that should hold a certificate or key but does not parse (numbered from 1, lines from 1). */
 export interface BlockProblem {
   readonly block: number;
@@ -94,6 +101,12 @@ export interface ParsedPki {
   readonly problems: readonly BlockProblem[];
   /** Labels of well-formed PEM blocks that are neither, e.g. 'CERTIFICATE REQUEST' (OpenSSL skips them). */
   readonly otherBlocks: readonly string[];
+  /**
+   * Certificate and key blocks read here, as OpenSSL 3 reads them, that OpenSSL 1.0.2 or 1.1.1 read
+   * differently (decode.ts): 'after-bom', a byte-order mark before the BEGIN line, which 1.0.2 and 1.1.1 do
+   * not drop (they skip the block).
+   */
+  readonly framing: readonly FramingNote[];
   /** Opaque: pass the whole ParsedPki back to openKey and keyMatches. */
   readonly handle: PkiHandle;
 }

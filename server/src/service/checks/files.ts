@@ -17,7 +17,7 @@ import type { FileInputs } from './inputs';
 import { MAX_PKI_FILE_BYTES, readPkiFile } from './read';
 import type { FileRole } from '../document/schema';
 import { replaceFix } from '../document/edits';
-import { forRelease, unsupportedByRelease } from './releaseOpenssl';
+import { forRelease, framingFindings, unsupportedByRelease } from './releaseOpenssl';
 import { roleNoun } from '../document/roles';
 import type { Visit } from './shape';
 import type { Fix, Settings } from '../types';
@@ -83,6 +83,7 @@ export async function checkFiles(targets: ReadonlyMap<string, Visit>, context: F
     if (reference.parsed && reference.role !== 'private-key' && reference.role !== 'directory') {
       report(context, visit.node, reference.pointer, judge(reference.parsed, reference.role, judgeOptions(reference, context)), reference.role);
       certificatesForRelease(visit, reference, reference.parsed, context);
+      framingForRelease(visit, reference, reference.parsed, context);
     }
   }
   for (const [i, reference] of references.entries()) {
@@ -132,6 +133,13 @@ function certificatesForRelease(visit: Visit, reference: FileReference, parsed: 
     if (!message) continue;
     context.sink.add('release-openssl-unsupported', message, visit.node, reference.pointer, { feature: need!.feature, since: need!.since });
     return;
+  }
+}
+
+/** unrecognized-content for PEM blocks the target's older OpenSSL reads otherwise than OpenSSL 3 (releaseOpenssl.ts). */
+function framingForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, context: FilesContext): void {
+  for (const message of framingFindings(parsed, path.basename(reference.resolved!), context.version)) {
+    context.sink.add('unrecognized-content', message, visit.node, reference.pointer, { release: formatVersion(context.version) });
   }
 }
 
@@ -286,6 +294,7 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   const label = path.basename(reference.resolved!);
   const kindFindings = judge(parsed, 'private-key', judgeOptions(reference, context));
   report(context, visit.node, reference.pointer, kindFindings, 'private-key');
+  framingForRelease(visit, reference, parsed, context);
   if (kindFindings.some((f) => f.code === 'unrecognized-content' || f.code === 'wrong-content-kind')) return;
   const passphraseValue = annotation.passphrase ? context.inputs.sibling(visit, annotation.passphrase, true)?.valueNode?.value : undefined;
   const passphrase = typeof passphraseValue === 'string' && passphraseValue !== '' ? passphraseValue : undefined;

@@ -1,6 +1,6 @@
 // Certificate and key verdicts that depend on which OpenSSL the target release bundles (../openssl.ts):
 // the pki module says what OpenSSL 3 does; this says what the target's own OpenSSL does, and how sure that is.
-import type { ContentRole, OpensslNeed, PkiFinding } from '../../pki';
+import type { ContentRole, OpensslNeed, ParsedPki, PkiFinding } from '../../pki';
 import { bundledOpenssl, type OpensslSeries, seriesAtLeast } from '../openssl';
 import type { Severity } from '../codes';
 import { formatVersion, type Version } from '../version';
@@ -83,4 +83,16 @@ export function unsupportedByRelease(need: OpensslNeed, what: string, version: V
   const fix = need.feature.startsWith('scrypt') ? 're-encrypt the key with PBKDF2 (openssl pkcs8 -topk8 -v2 aes-256-cbc)'
     : need.feature.includes('passphrase') ? 'export the file again with an ASCII passphrase' : 'use an RSA or EC P-256 key';
   return `${what} uses ${need.feature}, which OpenSSL has only since ${need.since}; ${bundles(version)}, which cannot use it. Either ${fix}, or run EMS 5.4.7 or later (OpenSSL 1.1.1).`;
+}
+
+/**
+ * unrecognized-content for PEM blocks OpenSSL 3 reads and the target's older OpenSSL does not (pki
+ * FramingNote): a byte-order mark before a BEGIN line, which 1.0.2 and 1.1.1 do not drop (the BOM fix of
+ * pem_lib.c, openssl#10112, is 3.0's), so they do not see the BEGIN line and skip the block (1.0.2l/q/r and
+ * 1.1.1c/j builds: `openssl crl2pkcs7 -certfile` reads no certificate from it).
+ */
+export function framingFindings(parsed: ParsedPki, label: string, version: Version): string[] {
+  const openssl = bundledOpenssl(version);
+  if (!openssl || openssl.series === '3') return [];
+  return parsed.framing.map((note) => `${label}: PEM block ${note.block} (${note.label}, line ${note.line}) follows a byte-order mark (EF BB BF), which ${bundles(version)} does not drop: it does not see the BEGIN line and skips the block (OpenSSL 3 drops the mark). Save the file without a BOM (UTF-8 without signature, or ASCII).`);
 }

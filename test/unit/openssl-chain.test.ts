@@ -4,8 +4,10 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as tls from 'node:tls';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test } from 'node:test';
 import { nodeFileSystem } from '../../server/src/node/fileSystem';
@@ -165,5 +167,46 @@ describe('a CA list with a block OpenSSL cannot read loads no certificate at all
     // As an identity chain the same words would be wrong: only the CA-file reader drops the whole file.
     const asChain = (await findings({ http_server: { ssl: true, certificate: pki('corrupt-block.pem') } })).filter((f) => f.code === 'unrecognized-content');
     assert.doesNotMatch(asChain[0]!.message, /trusts none/);
+  });
+});
+
+describe('a TRUSTED CERTIFICATE after the leaf of an identity chain is not sent', () => {
+  /** The subjects a TLS server of Node (which reads a chain as SSL_CTX_use_certificate_chain_file does) sends, on 127.0.0.1. */
+  async function sentChain(cert: string): Promise<string[]> {
+    const server = tls.createServer({ cert, key: readFileSync(pki('server-key.pem')) }, (socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      return await new Promise((resolve, reject) => {
+        const client = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
+          const names: string[] = [];
+          const seen = new Set<string>();
+          for (let peer = client.getPeerCertificate(true); peer && !seen.has(peer.fingerprint256); peer = peer.issuerCertificate) {
+            seen.add(peer.fingerprint256);
+            names.push(String(peer.subject.CN));
+          }
+          client.end();
+          resolve(names);
+        });
+        client.on('error', reject);
+      });
+    } finally {
+      server.close();
+    }
+  }
+
+  test('leaf + TRUSTED CERTIFICATE intermediate: OpenSSL sends the leaf alone; ours chain-incomplete on certificate 2', async () => {
+    const leaf = readFileSync(pki('server.pem'), 'utf8');
+    const intermediate = readFileSync(pki('intermediate-ca.pem'), 'utf8');
+    const trusted = write('chain-trusted.pem', leaf + intermediate.replace(/CERTIFICATE-----/g, 'TRUSTED CERTIFICATE-----'));
+    assert.deepEqual(await sentChain(leaf + intermediate), ['EMS Config Test Server', 'EMS Config Test Intermediate CA']);
+    assert.deepEqual(await sentChain(readFileSync(trusted, 'utf8')), ['EMS Config Test Server']);
+    const found = (await findings({ http_server: { ssl: true, certificate: trusted, private_key: pki('server-key.pem') } })).filter((f) => f.code === 'chain-incomplete');
+    assert.equal(found.length, 1);
+    assert.match(found[0]!.message, /certificate 2 \("EMS Config Test Intermediate CA", line \d+\) is a "TRUSTED CERTIFICATE" block.*the EMS does not send it/);
+    // As the first certificate the label is read (PEM_read_bio_X509_AUX), and in a CA list too.
+    const first = write('trusted-first.pem', leaf.replace(/CERTIFICATE-----/g, 'TRUSTED CERTIFICATE-----') + intermediate);
+    assert.deepEqual((await findings({ http_server: { ssl: true, certificate: first, private_key: pki('server-key.pem') } })).filter((f) => f.code === 'chain-incomplete'), []);
+    assert.deepEqual((await findings({ certificates: { cert_chain: trusted } })).filter((f) => f.code === 'chain-incomplete'), []);
   });
 });

@@ -77,3 +77,18 @@ export function chainIncompleteFinding(parsed: ParsedPki, label: string, caLists
   };
 }
 
+
+/**
+ * chain-incomplete for a TRUSTED CERTIFICATE block after the first certificate of an identity chain:
+ * SSL_CTX_use_certificate_chain_file reads the first with PEM_read_bio_X509_AUX, which takes that label, and
+ * the rest with PEM_read_bio_X509, which skips it (pem_lib.c check_pem), so the EMS does not send it (a TLS
+ * server of Node, which reads chains the same way, sent the leaf alone on the same bytes).
+ */
+export function trustedLabelFindings(parsed: ParsedPki, label: string): PkiFinding[] {
+  return parsed.framing.filter((note) => note.kind === 'trusted-label' && (note.certificate ?? 0) > 0).map((note) => ({
+    code: 'chain-incomplete' as const,
+    certIndex: note.certificate,
+    message: `${label}: certificate ${note.certificate! + 1} (${nameOf(parsed.certificates[note.certificate!]!)}, line ${note.line}) is a "TRUSTED CERTIFICATE" block, which OpenSSL's chain reader takes only as the first certificate: the EMS does not send it. Label its BEGIN and END lines CERTIFICATE (openssl x509 writes it so).`,
+    data: { position: note.certificate, label: note.label },
+  }));
+}

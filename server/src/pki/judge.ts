@@ -7,7 +7,7 @@
 // security level), so a SHA-1 root is fine; the private-key role judges the key only, not certificates
 // bundled with it, since the certificate setting is where those are judged.
 import { signatureHash } from './certificate';
-import { chainOrderFinding } from './chain';
+import { chainOrderFinding, trustedLabelFindings } from './chain';
 import { MAX_PEM_BLOCKS } from './decode';
 import { certificateData, nameOf } from './naming';
 import type { KeyHandle } from './handles';
@@ -178,7 +178,7 @@ export function judge(parsed: ParsedPki, role: ContentRole, options: JudgeOption
         message: `Certificate ${nameOf(certificate)} in the CA list ${label} is not a CA; ${why}.` });
     }
   });
-  if (role === 'identity-chain' && parsed.certificates.length > 1) findings.push(...chainOrderFinding(parsed, label));
+  if (role === 'identity-chain' && parsed.certificates.length > 1) findings.push(...chainOrderFinding(parsed, label), ...trustedLabelFindings(parsed, label));
   return findings;
 }
 

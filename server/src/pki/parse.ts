@@ -85,6 +85,7 @@ function pemKey(block: PemBlock, der: Buffer, into: Collector): void {
 function noteFraming(block: PemBlock, into: Collector): void {
   const at = { block: block.index, label: block.label, line: block.line };
   if (block.afterBom) into.framing.push({ ...at, kind: 'after-bom' });
+  if (block.label === 'TRUSTED CERTIFICATE' && into.certificates.length > 0) into.framing.push({ ...at, kind: 'trusted-label', certificate: into.certificates.length - 1 });
 }
 
 function parsePem(text: string, memo: CertificateMemo): ParsedPki {

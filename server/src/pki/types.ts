@@ -66,7 +66,9 @@ export interface FramingNote {
   readonly block: number;
   readonly label: string;
   readonly line: number;
-  readonly kind: 'after-bom';
+  readonly kind: 'after-bom' | 'trusted-label';
+  /** For 'trusted-label': the certificate's index in `certificates`. */
+  readonly certificate?: number;
 }
 
 /** A PEM block that should hold a certificate or key but does not parse (numbered from 1, lines from 1). */
@@ -104,7 +106,8 @@ export interface ParsedPki {
   /**
    * Certificate and key blocks read here, as OpenSSL 3 reads them, that OpenSSL 1.0.2 or 1.1.1 read
    * differently (decode.ts): 'after-bom', a byte-order mark before the BEGIN line, which 1.0.2 and 1.1.1 do
-   * not drop (they skip the block).
+   * not drop (they skip the block); and 'trusted-label', a TRUSTED CERTIFICATE block, which every OpenSSL's
+   * chain reader takes only as the first certificate (PEM_read_bio_X509 skips it after that).
    */
   readonly framing: readonly FramingNote[];
   /** Opaque: pass the whole ParsedPki back to openKey and keyMatches. */

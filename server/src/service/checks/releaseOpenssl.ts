@@ -94,5 +94,5 @@ export function unsupportedByRelease(need: OpensslNeed, what: string, version: V
 export function framingFindings(parsed: ParsedPki, label: string, version: Version): string[] {
   const openssl = bundledOpenssl(version);
   if (!openssl || openssl.series === '3') return [];
-  return parsed.framing.map((note) => `${label}: PEM block ${note.block} (${note.label}, line ${note.line}) follows a byte-order mark (EF BB BF), which ${bundles(version)} does not drop: it does not see the BEGIN line and skips the block (OpenSSL 3 drops the mark). Save the file without a BOM (UTF-8 without signature, or ASCII).`);
+  return parsed.framing.filter((note) => note.kind === 'after-bom').map((note) => `${label}: PEM block ${note.block} (${note.label}, line ${note.line}) follows a byte-order mark (EF BB BF), which ${bundles(version)} does not drop: it does not see the BEGIN line and skips the block (OpenSSL 3 drops the mark). Save the file without a BOM (UTF-8 without signature, or ASCII).`);
 }

@@ -137,6 +137,13 @@ describe('clean configurations', () => {
     assert.equal(files.find((f) => f.pointer === '/certificates/key_file')?.keyMatchesCertificate, true);
   });
 
+  test('a PKCS#12 key file on EMS 5.4.0, whose binary has no PKCS#12 function: wrong-content-kind, an error', async () => {
+    const on540 = (await check(identity('server-chain.pem', 'server.p12', PASSPHRASE), { emsVersion: '5.4.0' })).findings.filter((f) => f.code === 'wrong-content-kind');
+    assert.deepEqual(on540.map((f) => [f.pointer, f.severity]), [['/certificates/key_file', 'error']]);
+    assert.match(on540[0]!.message, /EMS 5\.4\.0 cannot load one: it reads the key with SSL_CTX_use_PrivateKey_file/);
+    assert.deepEqual((await check(identity('server-chain.pem', 'server.p12', PASSPHRASE), { emsVersion: '5.4.7' })).findings.filter((f) => f.code === 'wrong-content-kind'), []);
+  });
+
   test('PKCS#12 key file opened with key_passphrase, and matched to its certificate', async () => {
     const { findings, files } = await check(identity('server-chain.pem', 'server.p12', PASSPHRASE));
     assert.deepEqual(loud(findings), []);

@@ -23,6 +23,13 @@ import type { Visit } from './shape';
 import type { Fix, Settings } from '../types';
 import { atLeast, before, formatVersion, type Version } from '../version';
 
+/**
+ * Releases whose binary loads the key file only with SSL_CTX_use_PrivateKey_file and imports no PKCS#12
+ * function at all: the 5.4.0.114 wsems (DaimenDAmbers/microserver), whatever its key_file documentation
+ * says of .p12. Other releases' binaries were not read, so nothing is said for them.
+ */
+const PKCS12_UNREAD = { from: '5.4.0', until: '5.4.1' };
+
 /** Names that certificate and key files go by: suggestions for a missing file, and path completion. */
 export const PKI_EXTENSIONS = new Set(['.pem', '.crt', '.cer', '.der', '.key', '.p8', '.p12', '.pfx', '.ca-bundle', '.chain']);
 
@@ -295,6 +302,10 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   const kindFindings = judge(parsed, 'private-key', judgeOptions(reference, context));
   report(context, visit.node, reference.pointer, kindFindings, 'private-key');
   framingForRelease(visit, reference, parsed, context);
+  if (parsed.encoding === 'pkcs12' && atLeast(context.version, PKCS12_UNREAD.from) && before(context.version, PKCS12_UNREAD.until)) {
+    sink.add('wrong-content-kind', `${label} is a PKCS#12 bundle, and EMS ${formatVersion(context.version)} cannot load one: it reads the key with SSL_CTX_use_PrivateKey_file (PEM or DER keys only; its binary calls no PKCS#12 function) and fails with "TW_USE_KEY_FILE: Error setting the key file". Extract the key: openssl pkcs12 -in ${label} -nocerts -out key.pem (and the certificate with -clcerts -nokeys).`,
+      visit.node, visit.pointer, { expected: 'private-key' });
+  }
   if (kindFindings.some((f) => f.code === 'unrecognized-content' || f.code === 'wrong-content-kind')) return;
   const passphraseValue = annotation.passphrase ? context.inputs.sibling(visit, annotation.passphrase, true)?.valueNode?.value : undefined;
   const passphrase = typeof passphraseValue === 'string' && passphraseValue !== '' ? passphraseValue : undefined;

@@ -31,7 +31,8 @@ export function readDerPrefix(der: Uint8Array): Asn1 | undefined {
   }
 }
 
-function children(node: Asn1 | undefined): Asn1[] {
+/** A constructed value's children; [] for anything else. */
+export function children(node: Asn1 | undefined): Asn1[] {
   return node && Array.isArray(node.value) ? node.value : [];
 }
 
@@ -39,9 +40,49 @@ function bytes(node: Asn1 | undefined): string | undefined {
   return node && typeof node.value === 'string' ? node.value : undefined;
 }
 
-function oid(node: Asn1 | undefined): string | undefined {
+/** An OBJECT IDENTIFIER's dotted form (universal class only); undefined for anything else. */
+export function oid(node: Asn1 | undefined): string | undefined {
   const value = node?.type === Type.OID && node.tagClass === Class.UNIVERSAL ? bytes(node) : undefined;
   return value === undefined ? undefined : forge.asn1.derToOid(value);
+}
+
+/** The content of an explicit [0]. */
+export function explicit0(node: Asn1 | undefined): Asn1 | undefined {
+  return node?.tagClass === Class.CONTEXT_SPECIFIC && node.type === 0 ? children(node)[0] : undefined;
+}
+
+/** BER lets an OCTET STRING be split into constructed pieces, pieces within pieces: this deep at most. */
+const MAX_OCTET_NESTING = 8;
+
+/**
+ * The bytes of an OCTET STRING, primitive or constructed (BER, as some PKCS#12 writers use), or of an
+ * implicitly tagged one (`tagged`: EncryptedContentInfo's [0] IMPLICIT encryptedContent).
+ */
+export function octets(node: Asn1 | undefined, tagged = false, depth = 0): Buffer | undefined {
+  if (!node || depth > MAX_OCTET_NESTING) return undefined;
+  const fits = tagged ? node.tagClass === Class.CONTEXT_SPECIFIC && node.type === 0 : node.tagClass === Class.UNIVERSAL && node.type === Type.OCTETSTRING;
+  if (!fits) return undefined;
+  if (typeof node.value === 'string') return Buffer.from(node.value, 'binary');
+  const parts: Buffer[] = [];
+  for (const child of children(node)) {
+    const part = octets(child, false, depth + 1);
+    if (!part) return undefined;
+    parts.push(part);
+  }
+  return Buffer.concat(parts);
+}
+
+/** A non-negative INTEGER's value (at most 2^53); Infinity for a larger one (over every bound); undefined if it is none. */
+export function integer(node: Asn1 | undefined): number | undefined {
+  if (node?.type !== Type.INTEGER || node.tagClass !== Class.UNIVERSAL || typeof node.value !== 'string') return undefined;
+  const bytes = node.value;
+  if (bytes.length === 0 || bytes.charCodeAt(0) & 0x80) return undefined; // negative: no count
+  let start = 0;
+  while (start < bytes.length - 1 && bytes.charCodeAt(start) === 0) start++; // leading zero bytes add nothing
+  if (bytes.length - start > 7) return Infinity;
+  let value = 0;
+  for (let i = start; i < bytes.length; i++) value = value * 256 + bytes.charCodeAt(i);
+  return value;
 }
 
 /** A validity time; undefined when it is not one (forge returns an Invalid Date for garbage digits). */

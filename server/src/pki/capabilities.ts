@@ -1,7 +1,6 @@
 // What a certificate or key needs of OpenSSL that not every generation the EMS bundles has, read from the
 // file without a passphrase. The service compares it with the target release's OpenSSL.
-import forge from 'node-forge';
-import { readDer } from './asn1';
+import { children, oid, readDer } from './asn1';
 import { signatureHash } from './certificate';
 import { contentsOf } from './handles';
 import type { CertInfo, KeyInfo, ParsedPki } from './types';
@@ -55,12 +54,4 @@ function usesScrypt(der: Uint8Array): boolean {
   if (oid(scheme) !== PBES2) return false;
   const [kdf] = children(parameters);
   return oid(children(kdf)[0]) === SCRYPT;
-}
-
-function children(node: forge.asn1.Asn1 | undefined): forge.asn1.Asn1[] {
-  return node && Array.isArray(node.value) ? node.value : [];
-}
-
-function oid(node: forge.asn1.Asn1 | undefined): string | undefined {
-  return node?.type === forge.asn1.Type.OID && typeof node.value === 'string' ? forge.asn1.derToOid(node.value) : undefined;
 }

@@ -4,7 +4,7 @@
 // iterations (PKCS#8 and PKCS#12), Java's keytool 10,000, OWASP's PBKDF2-SHA256 advice 600,000; scrypt's
 // default in `openssl pkcs8 -scrypt` is N = 16384, r = 8, p = 1.
 import forge from 'node-forge';
-import { readDerPrefix } from './asn1';
+import { children, integer, readDerPrefix } from './asn1';
 import type { KdfRefusal } from './types';
 
 type Asn1 = forge.asn1.Asn1;
@@ -85,21 +85,4 @@ function algorithm([id, params]: Asn1[], pkcs12: boolean): KdfRefusal | undefine
     if (n !== undefined && r !== undefined && p !== undefined && n * r * p > MAX_SCRYPT_WORK) return { what: 'scrypt (N·r·p)', asked: n * r * p, bound: MAX_SCRYPT_WORK };
   }
   return undefined;
-}
-
-function children(node: Asn1 | undefined): Asn1[] {
-  return node && Array.isArray(node.value) ? node.value : [];
-}
-
-/** A non-negative INTEGER's value (at most 2^53); Infinity for a larger one: it is over every bound. */
-function integer(node: Asn1 | undefined): number | undefined {
-  if (node?.type !== forge.asn1.Type.INTEGER || typeof node.value !== 'string') return undefined;
-  const bytes = node.value;
-  if (bytes.length === 0 || bytes.charCodeAt(0) & 0x80) return undefined; // negative: no count
-  let start = 0;
-  while (start < bytes.length - 1 && bytes.charCodeAt(start) === 0) start++; // leading zero bytes add nothing
-  if (bytes.length - start > 7) return Infinity;
-  let value = 0;
-  for (let i = start; i < bytes.length; i++) value = value * 256 + bytes.charCodeAt(i);
-  return value;
 }

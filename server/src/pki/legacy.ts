@@ -3,12 +3,11 @@
 // on such a key with "unsupported" (inner_evp_generic_fetch) whatever the passphrase, while the OpenSSL
 // 1.0.2 and 1.1.1 of older releases open it. Checked against `openssl pkey` / `openssl pkcs12` 3.0 with and
 // without `-provider legacy` (test/unit/openssl.test.ts).
-import forge from 'node-forge';
-import { readDer } from './asn1';
+import type forge from 'node-forge';
+import { children, explicit0, octets, oid, readDer } from './asn1';
 import type { UnsupportedAlgorithm } from './types';
 
 type Asn1 = forge.asn1.Asn1;
-const { Class, Type } = forge.asn1;
 
 /** Algorithm identifiers of an encrypted PKCS#8 key or PKCS#12 bag, by OID, with OpenSSL's names. */
 const LEGACY_OIDS: Readonly<Record<string, string>> = {
@@ -53,27 +52,6 @@ const SAFE_CONTENTS_BAG = '1.2.840.113549.1.12.10.1.6';
 const MAX_PKCS12_ENTRIES = 1000;
 /** safeContentsBag inside safeContentsBag, at most this deep. */
 const MAX_SAFE_NESTING = 4;
-
-function children(node: Asn1 | undefined): Asn1[] {
-  return node && Array.isArray(node.value) ? node.value : [];
-}
-
-function oid(node: Asn1 | undefined): string | undefined {
-  return node?.type === Type.OID && node.tagClass === Class.UNIVERSAL && typeof node.value === 'string' ? forge.asn1.derToOid(node.value) : undefined;
-}
-
-/** An OCTET STRING's bytes, primitive or constructed (BER, as some PKCS#12 writers use). */
-function octets(node: Asn1 | undefined): string | undefined {
-  if (node?.type !== Type.OCTETSTRING) return undefined;
-  if (typeof node.value === 'string') return node.value;
-  const parts = children(node).map(octets);
-  return parts.every((part) => part !== undefined) ? parts.join('') : undefined;
-}
-
-/** The content of an explicit [0]. */
-function explicit0(node: Asn1 | undefined): Asn1 | undefined {
-  return node?.tagClass === Class.CONTEXT_SPECIFIC && node.type === 0 ? children(node)[0] : undefined;
-}
 
 const known = (algorithm: string): UnsupportedAlgorithm => ({ algorithm, refusedFrom: '3.0' });
 
@@ -140,8 +118,8 @@ export function pkcs12LegacyAlgorithm(der: Uint8Array): { unsupported: Unsupport
   return undefined;
 }
 
-function readNested(bytes: string | undefined): Asn1 | undefined {
-  return bytes === undefined ? undefined : readDer(Buffer.from(bytes, 'binary'));
+function readNested(bytes: Buffer | undefined): Asn1 | undefined {
+  return bytes === undefined ? undefined : readDer(bytes);
 }
 
 /** SafeContents ::= SEQUENCE OF SafeBag { bagId, [0] bagValue, bagAttributes? }. */

@@ -7,17 +7,17 @@
 // to Node as DER, so every key type Node reads works (RSA, EC, Ed25519 ...).
 import { createPrivateKey, createPublicKey, type KeyObject, type X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
-import { readDer } from './asn1';
+import { children, explicit0, integer, octets, oid, readDer } from './asn1';
 import type { CertificateMemo } from './certificate';
 import { describeKey, type OpenedKey } from './key';
-import { Budget, children, decrypt, integer, octets, oid, passwords, verifyMac, type Decrypted, type Password } from './pkcs12Crypto';
+import { Budget, decrypt, passwords, verifyMac, type Decrypted, type Password } from './pkcs12Crypto';
 import type { CertInfo, KdfRefusal, UnsupportedAlgorithm } from './types';
 
 const UNRECOGNIZED = { kind: 'unrecognized' } as const;
 const WRONG = { kind: 'wrong' } as const;
 
 type Asn1 = forge.asn1.Asn1;
-const { Class, Type } = forge.asn1;
+const { Type } = forge.asn1;
 
 export type Pkcs12Result =
   | { ok: true; key?: OpenedKey; certificates: { certificate: X509Certificate; info: CertInfo }[] }
@@ -64,11 +64,6 @@ class Walk {
       case 'unrecognized': return { ok: false, reason: 'unrecognized' };
     }
   }
-}
-
-/** The content of an explicit [0]. */
-function explicit0(node: Asn1 | undefined): Asn1 | undefined {
-  return node?.tagClass === Class.CONTEXT_SPECIFIC && node.type === 0 && Array.isArray(node.value) ? node.value[0] : undefined;
 }
 
 function toDer(node: Asn1): Buffer {

@@ -17,6 +17,7 @@
 import { createDecipheriv, createHash, createHmac, pbkdf2Sync, scryptSync, timingSafeEqual } from 'node:crypto';
 import * as nodeCrypto from 'node:crypto';
 import forge from 'node-forge';
+import { children, integer, octets, oid } from './asn1';
 import { MAX_PKCS12_WORK, MAX_SCRYPT_WORK } from './kdf';
 import { pkcs8AlgorithmName, pkcs8LegacyAlgorithm } from './legacy';
 import type { KdfRefusal, UnsupportedAlgorithm } from './types';
@@ -107,44 +108,8 @@ const SCRYPT = '1.3.6.1.4.1.11591.4.11';
 const PBMAC1 = '1.2.840.113549.1.5.14';
 const SHA1 = HASHES['1.3.14.3.2.26']!;
 
-export function children(node: Asn1 | undefined): Asn1[] {
-  return node && Array.isArray(node.value) ? node.value : [];
-}
 
-export function oid(node: Asn1 | undefined): string | undefined {
-  return node?.type === Type.OID && node.tagClass === Class.UNIVERSAL && typeof node.value === 'string' ? forge.asn1.derToOid(node.value) : undefined;
-}
 
-/** BER lets an OCTET STRING be split into constructed pieces, pieces within pieces: this deep at most. */
-const MAX_OCTET_NESTING = 8;
-
-/**
- * The bytes of an OCTET STRING, primitive or constructed (BER, as some PKCS#12 writers use), or of an
- * implicitly tagged one (`tagged`: EncryptedContentInfo's [0] IMPLICIT encryptedContent).
- */
-export function octets(node: Asn1 | undefined, tagged = false, depth = 0): Buffer | undefined {
-  if (!node || depth > MAX_OCTET_NESTING) return undefined;
-  const fits = tagged ? node.tagClass === Class.CONTEXT_SPECIFIC && node.type === 0 : node.tagClass === Class.UNIVERSAL && node.type === Type.OCTETSTRING;
-  if (!fits) return undefined;
-  if (typeof node.value === 'string') return Buffer.from(node.value, 'binary');
-  const parts: Buffer[] = [];
-  for (const child of children(node)) {
-    const part = octets(child, false, depth + 1);
-    if (!part) return undefined;
-    parts.push(part);
-  }
-  return Buffer.concat(parts);
-}
-
-/** A non-negative INTEGER's value; Infinity past 2^53 (over every bound); undefined if it is none. */
-export function integer(node: Asn1 | undefined): number | undefined {
-  if (node?.type !== Type.INTEGER || node.tagClass !== Class.UNIVERSAL || typeof node.value !== 'string') return undefined;
-  const bytes = node.value;
-  if (bytes.length === 0 || bytes.charCodeAt(0) & 0x80) return undefined;
-  let value = 0;
-  for (let i = 0; i < bytes.length; i++) value = value * 256 + bytes.charCodeAt(i);
-  return value > Number.MAX_SAFE_INTEGER ? Infinity : value;
-}
 
 /** What derivations may still cost, shared by every derivation of one opening. */
 export class Budget {

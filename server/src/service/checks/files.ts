@@ -4,9 +4,8 @@
 // the certificate report and the watchers the LSP server asks the client for.
 import * as path from 'node:path';
 import type { Node } from 'jsonc-parser';
-import { certificateNeeds, chainIncompleteFinding, type ContentRole, judge, keyNeeds, keyMismatchFinding, validityChangesAt, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
+import { chainIncompleteFinding, type ContentRole, judge, keyMismatchFinding, validityChangesAt, type KeyInfo, openKey, openKeyFinding, type OpenKeyResult, type ParsedPki, type PkiFinding } from '../../pki';
 import { editDistance } from '../../util/distance';
-import { quote } from '../../util/text';
 import type { FindingSink } from '../document/findings';
 import { isRemoteWindowsPath } from '../document/home';
 import { OutsideWorkspace } from '../document/trust';
@@ -17,7 +16,7 @@ import type { FileInputs } from './inputs';
 import { MAX_PKI_FILE_BYTES, readPkiFile } from './read';
 import type { FileRole } from '../document/schema';
 import { replaceFix } from '../document/edits';
-import { forRelease, framingFindings, unsupportedByRelease } from './releaseOpenssl';
+import { certificatesForRelease, forRelease, framingForRelease, keyForRelease } from './releaseOpenssl';
 import { roleNoun } from '../document/roles';
 import type { Visit } from './shape';
 import type { Fix, Settings } from '../types';
@@ -130,34 +129,6 @@ function checkTrustAnchors(references: readonly FileReference[], visits: readonl
     context.sink.add('ca-list-no-root', `${name} holds no root (self-signed) certificate, so no platform certificate can chain up to it and the EMS does not connect (observed on EMS 5.3.4: with only the intermediate CA listed it refused the server certificate, "Invalid certificate"; with only the server's own certificate it stalled in certificate checking). Add the root CA that issued the chain.`,
       first.node, first.pointer);
   }
-}
-
-/** release-openssl-unsupported for the first certificate the target's OpenSSL cannot use (the rest would say the same). */
-function certificatesForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, context: FilesContext): void {
-  for (const certificate of parsed.certificates) {
-    const need = certificateNeeds(certificate);
-    const message = need && unsupportedByRelease(need, `Certificate ${quote(certificate.subjectCN ?? certificate.subject)} in ${path.basename(reference.resolved!)}`, context.version);
-    if (!message) continue;
-    context.sink.add('release-openssl-unsupported', message, visit.node, reference.pointer, { feature: need!.feature, since: need!.since });
-    return;
-  }
-}
-
-/** unrecognized-content for PEM blocks the target's older OpenSSL reads otherwise than OpenSSL 3 (releaseOpenssl.ts). */
-function framingForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, context: FilesContext): void {
-  for (const message of framingFindings(parsed, path.basename(reference.resolved!), context.version)) {
-    context.sink.add('unrecognized-content', message, visit.node, reference.pointer, { release: formatVersion(context.version) });
-  }
-}
-
-/** release-openssl-unsupported for a key the target's OpenSSL cannot use, once it is open. */
-function keyForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, key: KeyInfo, label: string, passphrase: string | undefined, context: FilesContext): void {
-  // It opened here with the passphrase as UTF-8 (BMPString), as OpenSSL 1.1.0 and later encode it; 1.0.2
-  // takes each byte for a character, so a non-ASCII passphrase fails there (tested on 1.0.2l/q/r builds).
-  const nonAscii = parsed.encoding === 'pkcs12' && passphrase !== undefined && /[^\x00-\x7f]/.test(passphrase);
-  const need = keyNeeds(parsed, key) ?? (nonAscii ? { feature: 'a non-ASCII PKCS#12 passphrase, encoded as UTF-8 (OpenSSL 1.0.2 encodes it byte by byte: "mac verify failure")', since: '1.1.0' as const } : undefined);
-  const message = need && unsupportedByRelease(need, `The private key in ${label}`, context.version);
-  if (message) context.sink.add('release-openssl-unsupported', message, visit.node, reference.pointer, { feature: need!.feature, since: need!.since });
 }
 
 /**

@@ -1,9 +1,14 @@
 // Certificate and key verdicts that depend on which OpenSSL the target release bundles (../openssl.ts):
 // the pki module says what OpenSSL 3 does; this says what the target's own OpenSSL does, and how sure that is.
-import type { ContentRole, OpensslNeed, ParsedPki, PkiFinding } from '../../pki';
+// The last three functions add the findings only this module can give to the file checks' sink.
+import * as path from 'node:path';
+import { certificateNeeds, type ContentRole, type KeyInfo, keyNeeds, type OpensslNeed, type ParsedPki, type PkiFinding } from '../../pki';
+import { quote } from '../../util/text';
 import { bundledOpenssl, type OpensslSeries, seriesAtLeast } from '../openssl';
 import type { Severity } from '../codes';
 import { formatVersion, type Version } from '../version';
+import type { FileReference, FilesContext } from './files';
+import type { Visit } from './shape';
 
 export interface ReleaseVerdict {
   readonly message: string;
@@ -77,7 +82,7 @@ function securityLevel(finding: PkiFinding, openssl: ReturnType<typeof bundledOp
  * release-openssl-unsupported: the file needs an OpenSSL newer than the target's. Only for a release whose
  * OpenSSL is known; `what` names the thing ("Certificate "x" in ca.pem", "The private key in key.pem").
  */
-export function unsupportedByRelease(need: OpensslNeed, what: string, version: Version): string | undefined {
+function unsupportedByRelease(need: OpensslNeed, what: string, version: Version): string | undefined {
   // Every need is met from 1.1.1 on; 1.0.2 is the only generation that lacks one.
   if (bundledOpenssl(version)?.series !== '1.0.2') return undefined;
   const fix = need.feature.startsWith('scrypt') ? 're-encrypt the key with PBKDF2 (openssl pkcs8 -topk8 -v2 aes-256-cbc)'
@@ -91,8 +96,36 @@ export function unsupportedByRelease(need: OpensslNeed, what: string, version: V
  * pem_lib.c, openssl#10112, is 3.0's), so they do not see the BEGIN line and skip the block (1.0.2l/q/r and
  * 1.1.1c/j builds: `openssl crl2pkcs7 -certfile` reads no certificate from it).
  */
-export function framingFindings(parsed: ParsedPki, label: string, version: Version): string[] {
+function framingFindings(parsed: ParsedPki, label: string, version: Version): string[] {
   const openssl = bundledOpenssl(version);
   if (!openssl || openssl.series === '3') return [];
   return parsed.framing.filter((note) => note.kind === 'after-bom').map((note) => `${label}: PEM block ${note.block} (${note.label}, line ${note.line}) follows a byte-order mark (EF BB BF), which ${bundles(version)} does not drop: it does not see the BEGIN line and skips the block (OpenSSL 3 drops the mark). Save the file without a BOM (UTF-8 without signature, or ASCII).`);
+}
+
+/** release-openssl-unsupported for the first certificate the target's OpenSSL cannot use (the rest would say the same). */
+export function certificatesForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, context: FilesContext): void {
+  for (const certificate of parsed.certificates) {
+    const need = certificateNeeds(certificate);
+    const message = need && unsupportedByRelease(need, `Certificate ${quote(certificate.subjectCN ?? certificate.subject)} in ${path.basename(reference.resolved!)}`, context.version);
+    if (!message) continue;
+    context.sink.add('release-openssl-unsupported', message, visit.node, reference.pointer, { feature: need!.feature, since: need!.since });
+    return;
+  }
+}
+
+/** unrecognized-content for PEM blocks the target's older OpenSSL reads otherwise than OpenSSL 3 (releaseOpenssl.ts). */
+export function framingForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, context: FilesContext): void {
+  for (const message of framingFindings(parsed, path.basename(reference.resolved!), context.version)) {
+    context.sink.add('unrecognized-content', message, visit.node, reference.pointer, { release: formatVersion(context.version) });
+  }
+}
+
+/** release-openssl-unsupported for a key the target's OpenSSL cannot use, once it is open. */
+export function keyForRelease(visit: Visit, reference: FileReference, parsed: ParsedPki, key: KeyInfo, label: string, passphrase: string | undefined, context: FilesContext): void {
+  // It opened here with the passphrase as UTF-8 (BMPString), as OpenSSL 1.1.0 and later encode it; 1.0.2
+  // takes each byte for a character, so a non-ASCII passphrase fails there (tested on 1.0.2l/q/r builds).
+  const nonAscii = parsed.encoding === 'pkcs12' && passphrase !== undefined && /[^\x00-\x7f]/.test(passphrase);
+  const need = keyNeeds(parsed, key) ?? (nonAscii ? { feature: 'a non-ASCII PKCS#12 passphrase, encoded as UTF-8 (OpenSSL 1.0.2 encodes it byte by byte: "mac verify failure")', since: '1.1.0' as const } : undefined);
+  const message = need && unsupportedByRelease(need, `The private key in ${label}`, context.version);
+  if (message) context.sink.add('release-openssl-unsupported', message, visit.node, reference.pointer, { feature: need!.feature, since: need!.since });
 }

@@ -299,6 +299,29 @@ export async function makeSet(outDir, { now = new Date() } = {}) {
     'the root, then a CERTIFICATE block with three body lines missing (block 2 does not parse)');
   write('csr-only.pem', '-----BEGIN CERTIFICATE REQUEST-----\nMAA=\n-----END CERTIFICATE REQUEST-----\n', 'a PEM block that is neither certificate nor key');
 
+  // For the connection test's loopback servers: a client PKI of its own, a self-signed server, a wrong name.
+  const clientCaKey = generateKey('ec-p256');
+  const clientCa = await makeCertificate({ cn: 'EMS Config Test Client CA', key: clientCaKey, notBefore: at(-516), notAfter: at(3136), ca: true });
+  const clientKey = generateKey('ec-p256');
+  const client = await makeCertificate({ cn: 'EMS Config Test Device', key: clientKey, issuer: clientCa, notBefore: at(-516), notAfter: at(3136) });
+  write('client-ca.pem', clientCa.pem, `EC P-256 root CA for client certificates, self-signed, ${span(-516, 3136)}`);
+  write('client.pem', client.pem, `EC P-256 client (device) certificate issued by the client CA, ${span(-516, 3136)}`);
+  write('client-key.pem', exportKey(clientKey), "the client certificate's key, PKCS#8 PEM");
+  write('client-key-encrypted.pem', exportKey(clientKey, { passphrase: TEST_PASSPHRASE }), "the client certificate's key, encrypted PKCS#8 PEM (passphrase)");
+  const strayKey = generateKey('ec-p256');
+  const strayCa = await makeCertificate({ cn: 'EMS Config Test Stray CA', key: generateKey('ec-p256'), notBefore: at(-516), notAfter: at(3136), ca: true });
+  const stray = await makeCertificate({ cn: 'EMS Config Test Stray Device', key: strayKey, issuer: strayCa, notBefore: at(-516), notAfter: at(3136) });
+  write('stray-client.pem', stray.pem, 'EC P-256 client certificate issued by a CA no server here trusts');
+  write('stray-client-key.pem', exportKey(strayKey), "the stray client certificate's key, PKCS#8 PEM");
+  const selfKey = generateKey('ec-p256');
+  const selfSigned = await makeCertificate({ cn: 'EMS Config Test Self-Signed Server', key: selfKey, notBefore: at(-151), notAfter: at(365), sans: ['localhost', '127.0.0.1'] });
+  write('self-signed.pem', selfSigned.pem, `EC P-256 self-signed server certificate (not a CA), SANs localhost and 127.0.0.1, ${span(-151, 365)}`);
+  write('self-signed-key.pem', exportKey(selfKey), "the self-signed server's key, PKCS#8 PEM");
+  const selfExpired = await makeCertificate({ cn: 'EMS Config Test Self-Signed Server', key: selfKey, notBefore: at(-516), notAfter: at(-92), sans: ['localhost', '127.0.0.1'] });
+  write('self-signed-expired.pem', selfExpired.pem, `the self-signed server certificate again, ${span(-516, -92)} (expired; the same key)`);
+  write('wrong-host.pem', (await leaf('platform.example.com', serverKey, -151, 365, { sans: ['platform.example.com'] })).pem,
+    "server leaf issued by the intermediate for platform.example.com only (the server's key)");
+
   const manifestPath = join(outDir, 'manifest.json');
   const written = new Set(files.map((file) => file.name));
   const previous = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, 'utf8')).files ?? [] : [];

@@ -3,10 +3,13 @@
 // server process exists only while there is something for it to check.
 import * as path from 'node:path';
 import {
-  commands, ConfigurationTarget, type ExtensionContext, languages, type LanguageStatusItem, LanguageStatusSeverity, Range, Selection, Uri, window, workspace,
+  commands, ConfigurationTarget, type ExtensionContext, languages, type LanguageStatusItem, LanguageStatusSeverity, ProgressLocation, Range, Selection, Uri, window, workspace,
 } from 'vscode';
 import { DidChangeConfigurationNotification, LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { RecheckRequest, ReportRequest, type ReportParams, SelectCommand, StatusRequest, type StatusParams, type StatusResult } from '../../server/src/lsp/protocol';
+import {
+  type ConnectAnswer, ConnectionDetailsRequest, type ConnectParams, ConnectRequest, RecheckRequest, ReportRequest, type ReportParams, SelectCommand, ShowConnectionCommand,
+  StatusRequest, type StatusParams, type StatusResult, TestConnectionCommand,
+} from '../../server/src/lsp/protocol';
 
 const LANGUAGE = 'ems-config';
 const REPORT_SCHEME = 'ems-config-report';
@@ -44,15 +47,36 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
   context.subscriptions.push(outputChannel);
 
   const reports = new Map<string, string>();
+  const showMarkdown = async (name: string, markdown: string) => {
+    const uri = Uri.from({ scheme: REPORT_SCHEME, path: `/${name}.md` });
+    reports.set(uri.toString(), markdown);
+    await window.showTextDocument(await languages.setTextDocumentLanguage(await workspace.openTextDocument(uri), 'markdown'), { preview: false });
+  };
   context.subscriptions.push(
     workspace.registerTextDocumentContentProvider(REPORT_SCHEME, { provideTextDocumentContent: (uri) => reports.get(uri.toString()) ?? '' }),
     commands.registerCommand('emsConfig.showCertificateReport', async () => {
       const document = activeConfig();
       if (!document) return void window.showInformationMessage('Open an EMS config.json to see its certificate report.');
       const markdown = await started.sendRequest<string>(ReportRequest, { uri: document.uri.toString() } satisfies ReportParams);
-      const uri = Uri.from({ scheme: REPORT_SCHEME, path: `/${path.basename(path.dirname(path.dirname(document.uri.fsPath)))} certificate report.md` });
-      reports.set(uri.toString(), markdown);
-      await window.showTextDocument(await languages.setTextDocumentLanguage(await workspace.openTextDocument(uri), 'markdown'), { preview: false });
+      await showMarkdown(`${homeName(document.uri)} certificate report`, markdown);
+    }),
+    // Never automatic: only a click on the lens or this command connects anywhere, and only when trusted.
+    commands.registerCommand(TestConnectionCommand, async (uri?: string, id?: string) => {
+      const target = uri ?? activeConfig()?.uri.toString();
+      if (!target) return void window.showInformationMessage('Open an EMS config.json to test its connection.');
+      if (!workspace.isTrusted) {
+        return void window.showWarningMessage('EMS Config tests connections only in a trusted workspace: the test reads the client key the config names and connects to the host it names. Trust this workspace to use it.');
+      }
+      const answer = await window.withProgress({ location: ProgressLocation.Notification, title: 'EMS Config: testing the connection…' },
+        () => started.sendRequest<ConnectAnswer>(ConnectRequest, { uri: target, ...(id ? { id } : {}) } satisfies ConnectParams));
+      const name = `${homeName(Uri.parse(target))} connection ${(id ?? '/ws_servers/0').slice(1).replace(/\//g, '-')}`;
+      if (answer.saveRoot) return offerRoot(answer, () => showMarkdown(name, answer.markdown));
+      const show = answer.outcome === 'connected' ? window.showInformationMessage : answer.outcome === 'refused' ? window.showErrorMessage : window.showWarningMessage;
+      if (await show(`EMS Config: ${answer.summary}`, 'Details') === 'Details') await showMarkdown(name, answer.markdown);
+    }),
+    commands.registerCommand(ShowConnectionCommand, async (uri: string, id: string) => {
+      const markdown = await started.sendRequest<string>(ConnectionDetailsRequest, { uri, id } satisfies ConnectParams);
+      if (markdown) await showMarkdown(`${homeName(Uri.parse(uri))} connection ${id.slice(1).replace(/\//g, '-')}`, markdown);
     }),
     commands.registerCommand('emsConfig.recheck', () => started.sendRequest(RecheckRequest)),
     commands.registerCommand('emsConfig.pickEmsVersion', () => pickEmsVersion(knownReleases(context))),
@@ -99,6 +123,31 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+/** The EMS home's folder name, for the titles of the views about one config. */
+function homeName(uri: Uri): string {
+  return path.basename(path.dirname(path.dirname(uri.fsPath)));
+}
+
+/**
+ * The server sent a root no CA list holds. It is added only after the user has seen its subject and SHA-256
+ * fingerprint in a modal dialog and chosen to; never silently. The CA list is appended to, not replaced.
+ */
+async function offerRoot(answer: ConnectAnswer, details: () => Promise<void>): Promise<void> {
+  const root = answer.saveRoot!;
+  const choice = await window.showWarningMessage(`EMS Config: ${answer.summary}`, {
+    modal: true,
+    detail: `The server sent this root certificate:\n\n${root.subject}\nSHA-256 ${root.sha256}\n\nCompare the fingerprint with one you got from the platform's administrator before trusting it. Add it to ${root.file}?`,
+  }, 'Add to CA list', 'Details');
+  if (choice === 'Details') return details();
+  if (choice !== 'Add to CA list') return;
+  const file = Uri.file(root.file);
+  const existing = await workspace.fs.readFile(file);
+  const text = Buffer.from(existing).toString('latin1');
+  const joined = `${text}${text === '' || text.endsWith('\n') ? '' : '\n'}${root.pem}`;
+  await workspace.fs.writeFile(file, Buffer.from(joined, 'latin1'));
+  void window.showInformationMessage(`EMS Config: added ${root.subject} to ${root.file}. Test the connection again to see it anchored.`);
 }
 
 /** The settings section without emsVersion unless someone set it (in any scope, or for the language). */

@@ -1,7 +1,8 @@
 // `ems-config check`: the service as a command-line checker for CI pipelines.
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs, USAGE, type CheckArgs } from './args';
+import { CONNECT_USAGE, parseArgs, USAGE, type CheckArgs } from './args';
+import { connect } from './connect';
 import { blockingFileSystem } from '../node/fileSystem';
 import { DEFAULT_SETTINGS } from '../service';
 import { describeError } from './checkConfig';
@@ -22,9 +23,10 @@ export interface Io {
 export async function main(argv: readonly string[], io: Io, entry: string): Promise<number> {
   const parsed = parseArgs(argv);
   switch (parsed.kind) {
-    case 'help': io.stdout(USAGE + '\n'); return 0;
+    case 'help': io.stdout((parsed.usage ?? USAGE) + '\n'); return 0;
     case 'version': io.stdout(VERSION + '\n'); return 0;
-    case 'error': io.stderr(`ems-config: ${parsed.message}\n${USAGE.split('\n')[0]}\n`); return 2;
+    case 'error': io.stderr(`ems-config: ${parsed.message}\n${USAGE.split('\n')[0]}\n${CONNECT_USAGE.split('\n')[0]}\n`); return 2;
+    case 'connect': return connect(parsed.args, io);
   }
   return check(parsed.args, io, entry);
 }

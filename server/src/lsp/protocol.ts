@@ -15,3 +15,23 @@ export const RecheckRequest = 'emsConfig/recheck';
 
 /** A client command the server attaches to code actions: select a range after an edit (a placeholder). */
 export const SelectCommand = 'emsConfig.selectRange';
+
+/** Client → server: test one endpoint of a document now (the user clicked its lens or ran the command). */
+export const ConnectRequest = 'emsConfig/connect';
+/** `id`: the endpoint's JSON pointer (/ws_servers/0, /http_server, /auto_bind/<n>); absent: the platform. */
+export interface ConnectParams { uri: string; id?: string }
+export interface ConnectAnswer {
+  outcome: 'connected' | 'refused' | 'untested';
+  summary: string;
+  /** The details view, as Markdown. */
+  markdown: string;
+  /** A root the server sent that no CA list holds, for the client to offer after showing it. */
+  saveRoot?: { subject: string; sha256: string; pem: string; file: string };
+}
+
+/** Client → server: the details of the last test of an endpoint, as Markdown ('' when it was never tested). */
+export const ConnectionDetailsRequest = 'emsConfig/connectionDetails';
+
+/** The commands the server's code lenses run (registered by the client). */
+export const TestConnectionCommand = 'emsConfig.testConnection';
+export const ShowConnectionCommand = 'emsConfig.showConnection';

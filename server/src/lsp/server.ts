@@ -6,11 +6,18 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { nodeFileSystem } from '../node/fileSystem';
+import { nodeNetwork } from '../node/network';
 import { WatchedStats } from '../node/watchedStats';
-import { attach, type CheckRequest, type CheckResult, createEmsService, type DetachedCheck, documentOnly, type EmsService, type Settings } from '../service';
+import {
+  attach, type CheckRequest, type CheckResult, connectionMarkdown, type ConnectionResult, createEmsService, type DetachedCheck, documentOnly, type EmsService,
+  lensTitle, type Settings,
+} from '../service';
 import { CheckPool, CheckStopped, DEFAULT_DEADLINE_MS } from './checkPool';
 import { codeActions, toCompletionItem, toDiagnostic } from './convert';
-import { RecheckRequest, ReportRequest, type ReportParams, StatusRequest, type StatusParams, type StatusResult } from './protocol';
+import {
+  type ConnectAnswer, ConnectionDetailsRequest, type ConnectParams, ConnectRequest, RecheckRequest, ReportRequest, type ReportParams, ShowConnectionCommand,
+  StatusRequest, type StatusParams, type StatusResult, TestConnectionCommand,
+} from './protocol';
 import { folding, format, outline, selectionRanges } from './structure';
 import { SYSTEM_TIMERS, type Timers, VerdictTimers } from './verdictTimers';
 import { FileWatches } from './watches';
@@ -33,13 +40,17 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
   // With watchers on every file read, stats are remembered until a watcher says otherwise (created lazily:
   // whether the client watches is known only at initialize).
   const stats = new WatchedStats(nodeFileSystem);
-  let service: EmsService = createEmsService({ fs: nodeFileSystem, now });
+  // The network is the connection test's alone, used only when the user asks for a test.
+  let service: EmsService = createEmsService({ fs: nodeFileSystem, now, network: nodeNetwork });
   const pending = new Map<string, NodeJS.Timeout>();
   const settingsCache = new Map<string, Promise<Settings>>();
   /** The latest check of each open document, by the version it checked; `done` once it finished. */
   const checks = new Map<string, { version: number; result: Promise<CheckResult>; done?: CheckResult }>();
   /** The last finished check of each document, detached: requests meanwhile answer from it and the current text. */
   const finished = new Map<string, { check: DetachedCheck; attached?: { version: number; result: CheckResult } }>();
+  /** The last connection test of each endpoint, by document and endpoint id: the lenses show it. */
+  const connections = new Map<string, Map<string, ConnectionResult>>();
+  let lensRefresh = false;
   let progressSupported = false;
   let pullConfiguration = false;
   // Checks run in a worker: the thread that answers requests never waits on a file being judged.
@@ -61,12 +72,13 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
     lifecycle = 'running';
     pullConfiguration = params.capabilities.workspace?.configuration === true;
     progressSupported = params.capabilities.window?.workDoneProgress === true;
+    lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
     // Certificates often live outside the workspace: ask the client to watch each file we read, as VS Code's
     // Markdown server does. Without that capability every check re-stats the files anyway.
     const watching = params.capabilities.workspace?.didChangeWatchedFiles;
     if (watching?.dynamicRegistration && watching.relativePatternSupport) {
       watches = new FileWatches(connection);
-      service = createEmsService({ fs: stats, now });
+      service = createEmsService({ fs: stats, now, network: nodeNetwork });
     }
     // A standalone client without workspace/configuration passes settings here instead.
     const options = params.initializationOptions as { settings?: unknown } | undefined;
@@ -83,6 +95,7 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['"', '/', ':'] },
         documentLinkProvider: {},
+        codeLensProvider: {},
       },
       serverInfo: { name: 'ems-config-language-server' },
     };
@@ -219,6 +232,7 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
     settingsCache.delete(event.document.uri);
     checks.delete(event.document.uri);
     finished.delete(event.document.uri);
+    connections.delete(event.document.uri);
     watches?.set(event.document.uri, undefined);
     verdictTimers.clear(event.document.uri);
     void connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
@@ -269,6 +283,38 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
     const found = service.hover(result, params.position);
     return found ? { contents: { kind: MarkupKind.Markdown, value: found.contents }, range: found.range } : null;
   }));
+
+  // "Test connection" over each endpoint; after a test, its verdict (click: the details) and "Test again".
+  connection.onCodeLens((params) => withCheck(params.textDocument.uri, [], (result) => {
+    const tested = connections.get(params.textDocument.uri);
+    return service.connectTargets(result).flatMap((target) => {
+      const range = { start: target.range.start, end: target.range.start };
+      const args = [params.textDocument.uri, target.id];
+      const last = tested?.get(target.id);
+      const test = { range, command: { title: last ? 'Test again' : `Test connection (${target.tls ? 'TLS' : 'TCP'} ${target.host}:${target.port})`, command: TestConnectionCommand, arguments: args } };
+      return last ? [{ range, command: { title: lensTitle(last), command: ShowConnectionCommand, arguments: args } }, test] : [test];
+    });
+  }));
+  connection.onRequest(ConnectRequest, async (params: ConnectParams): Promise<ConnectAnswer | ResponseError<void>> => {
+    const refused = refusal();
+    if (refused) return refused;
+    const document = documents.get(params.uri);
+    if (!document) return new ResponseError(ErrorCodes.InvalidParams, 'that document is not open');
+    const id = params.id ?? '/ws_servers/0';
+    const result = await service.testConnection(await checkOf(document), id);
+    let tested = connections.get(params.uri);
+    if (!tested) connections.set(params.uri, (tested = new Map()));
+    tested.set(id, result);
+    if (lensRefresh) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    return {
+      outcome: result.verdict.outcome, summary: result.verdict.summary, markdown: connectionMarkdown(result),
+      ...(result.saveRoot ? { saveRoot: { subject: result.saveRoot.subject, sha256: result.saveRoot.sha256, pem: result.saveRoot.pem, file: result.saveRoot.file } } : {}),
+    };
+  });
+  connection.onRequest(ConnectionDetailsRequest, (params: ConnectParams) => {
+    const last = connections.get(params.uri)?.get(params.id ?? '/ws_servers/0');
+    return last ? connectionMarkdown(last) : '';
+  });
 
   const withDocument = <T>(uri: string, empty: T, answer: (document: TextDocument) => T): T | ResponseError<void> => {
     const refused = refusal();

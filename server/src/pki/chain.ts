@@ -6,7 +6,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { CertificateMemo } from './certificate';
 import { contentsOf } from './handles';
 import { nameOf } from './naming';
-import type { ParsedPki, PkiFinding } from './types';
+import type { CertInfo, ParsedPki, PkiFinding } from './types';
 import { quote } from '../util/text';
 
 /** A leaf-first order in which each certificate is signed by the next, if the file's certificates make one. */
@@ -91,4 +91,10 @@ export function trustedLabelFindings(parsed: ParsedPki, label: string): PkiFindi
     message: `${label}: certificate ${note.certificate! + 1} (${nameOf(parsed.certificates[note.certificate!]!)}, line ${note.line}) is a "TRUSTED CERTIFICATE" block, which OpenSSL's chain reader takes only as the first certificate: the EMS does not send it. Label its BEGIN and END lines CERTIFICATE (openssl x509 writes it so).`,
     data: { position: note.certificate, label: note.label },
   }));
+}
+
+/** The certificates of a parsed file beside their facts, to verify a chain against (index order). */
+export function certificatesOf(parsed: ParsedPki): { certificate: X509Certificate; info: CertInfo }[] {
+  const { certificates } = contentsOf(parsed.handle);
+  return certificates.length === parsed.certificates.length ? certificates.map((certificate, i) => ({ certificate, info: parsed.certificates[i]! })) : [];
 }

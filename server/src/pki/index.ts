@@ -44,8 +44,9 @@ export type { KeyHandle, PkiHandle } from './handles';
 export type { JudgeOptions } from './judge';
 export { judge, keyMismatchFinding, openKeyFinding, validityAt, validityChangesAt } from './judge';
 export { certificateNeeds, keyNeeds, type OpensslNeed } from './capabilities';
-export { chainIncompleteFinding } from './chain';
+export { certificatesOf, chainIncompleteFinding } from './chain';
 export { keyMatches, openKey, parsePki } from './parse';
 export { isBase64 } from './decode';
 export { CertificateMemo } from './certificate';
 export { PKI_CODES, type PkiCode } from './codes';
+

@@ -4,6 +4,9 @@ import { PkiCache } from './cache/pki';
 import { ReuseStore } from './cache/reuse';
 import { type CheckRequest, checkDocument } from './checks';
 import { checkFilesReusing, type FilesReuse } from './checks/filesReused';
+import { MAX_PKI_FILE_BYTES } from './checks/read';
+import { connectTargets, type ConnectTarget } from './connect/plan';
+import { type ConnectionResult, testConnection } from './connect/run';
 import { CODES } from './codes';
 import { FindingSink } from './document/findings';
 import { emsHome } from './document/home';
@@ -34,7 +37,14 @@ export interface EmsService {
   status(result: CheckResult): DocumentStatus;
   /** Settings from any adapter (a client's JSON, CLI flags) as valid Settings, defaults filled in. */
   settings(raw: unknown): Settings;
+  /** The endpoints a connection test can reach (ws_servers[0], http_server, auto_bind https); none in an untrusted workspace. */
+  connectTargets(result: CheckResult): ConnectTarget[];
+  /** Tests one endpoint (by its id) now, through the network port. Only when a user asks for it. */
+  testConnection(result: CheckResult, id: string, options?: { timeoutMs?: number }): Promise<ConnectionResult>;
 }
+
+/** Each step of a connection test gives up after this long (the CLI's --timeout changes it). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
 export function createEmsService(ports: ServicePorts): EmsService {
   const cache = new PkiCache();
@@ -69,6 +79,30 @@ export function createEmsService(ports: ServicePorts): EmsService {
     report: (result, label) => withoutBidi(certificateReport(result, label)),
     status: documentStatus,
     settings: normalizeSettings,
+    connectTargets: (result) => result.settings.trust?.trusted === false ? [] : connectTargets(result.document.model, parseVersion(result.target.release)!, result.files),
+    async testConnection(result, id, options = {}) {
+      const release = result.target.release;
+      const target = connectTargets(result.document.model, parseVersion(release)!, result.files).find((candidate) => candidate.id === id);
+      const untested = (summary: string): ConnectionResult => ({
+        target: { id, kind: target?.kind ?? 'platform', label: target?.label ?? id, host: target?.host ?? '', port: target?.port ?? 0, tls: target?.tls ?? true, path: target?.path ?? '' },
+        release, at: ports.now().toISOString(), steps: [], verdict: { outcome: 'untested', summary },
+      });
+      if (result.settings.trust?.trusted === false) return untested('This workspace is not trusted: the connection test reads the client key and connects where the config says, so it runs only in a trusted workspace.');
+      if (!target) return untested(`This config has no endpoint ${id} to test.`);
+      if (!ports.network) return untested('This editor gives the server no network access.');
+      const fs = ports.fs;
+      return testConnection(target, {
+        network: ports.network, now: ports.now, elapsed: ports.elapsed ?? (() => performance.now()),
+        readFile: (path) => fs.readFile(path, MAX_PKI_FILE_BYTES),
+        caList: async (path) => {
+          try {
+            return await cache.parsed(path, await fs.stat(path), () => fs.readFile(path, MAX_PKI_FILE_BYTES));
+          } catch {
+            return undefined;
+          }
+        },
+      }, { release, timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS });
+    },
   };
 }
 
@@ -100,6 +134,9 @@ function sortFindings(findings: Finding[]): Finding[] {
 // What the adapters may name: plain data types and the pure helpers they need.
 export type { CheckRequest, DocumentCheck } from './checks';
 export type { CheckResult } from './target/result';
+export type { ConnectTarget } from './connect/plan';
+export type { ChainEntry, ConnectionResult, Outcome, Step } from './connect/run';
+export { connectionMarkdown, connectionText, lensTitle } from './connect/describe';
 export type { FileReference } from './checks/files';
 export { attach, type DetachedCheck, detach, documentOnly } from './detached';
 export type { FileDependencies } from './checks/inputs';
@@ -111,7 +148,7 @@ export type { CompletionEntry } from './features/complete';
 export type { Hover } from './features/hover';
 export type { DocumentLinkEntry } from './features/links';
 export type { DocumentStatus } from './features/status';
-export { type FileSystemPort, type FileStat, FsError, type ServicePorts } from './ports';
+export { type FileSystemPort, type FileStat, FsError, type NetChannel, NetError, type NetworkPort, type ServicePorts, type TlsClientOptions, type TlsObservation } from './ports';
 export type { Edit, Finding, FindingData, Fix, Position, Range, Settings, Target, TargetSource, WorkspaceTrust } from './types';
 export { DEFAULT_SETTINGS } from './types';
 export { formatVersion, parseVersion } from './version';

@@ -51,6 +51,8 @@ export interface FileReference {
   parsed?: ParsedPki;
   /** For key files: the key as opened (or locked), and whether it belongs to its certificate. */
   key?: KeyInfo;
+  /** The key opened here, within the KDF bounds: only such a key is handed to OpenSSL (the connection test). */
+  keyOpened?: boolean;
   keyMatchesCertificate?: boolean;
   /** For key files: the pointer of the setting beside it that names its certificate, when there is one. */
   certificatePointer?: string;
@@ -299,6 +301,7 @@ function checkKey(visit: Visit, reference: FileReference, byPointer: Map<string,
   }
   if (!opened.ok) return;
   reference.key = opened.key;
+  reference.keyOpened = true;
   // Unlocked, a PKCS#12 file shows its certificates too (hovers, the report).
   reference.parsed = opened.contents;
   keyForRelease(visit, reference, parsed, opened.key, label, usable, context);

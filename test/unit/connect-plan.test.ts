@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkDocument } from '../../server/src/service/checks';
-import { connectTargets } from '../../server/src/service/connect/plan';
+import { connectTargets, SDK_CIPHERS } from '../../server/src/service/connect/plan';
 import { parseVersion } from '../../server/src/service/version';
 
 const PLATFORM = { ws_servers: [{ host: 'twx.example.com', port: 443 }], appKey: 'k' };
@@ -50,12 +50,18 @@ test('cert_chain as a string trusts nothing on 5.3.4; disable_hostname_validatio
   const old = platform({ certificates: { cert_chain: '/ca.pem', disable_hostname_validation: true, cipher_suite: 'HIGH' } }, '5.3.4');
   assert.deepEqual(old.trust.anchors, []);
   assert.match(old.trust.anchorNote ?? '', /MUST be an Array/);
-  assert.equal(old.trust.hostCheck, true);
-  assert.equal(old.ciphers, undefined);
+  // Before the release reads disable_hostname_validation, no host name is checked (the C SDK has no check).
+  assert.equal(old.trust.hostCheck, false);
+  assert.match(old.trust.hostCheckNote ?? '', /EMS 5\.3\.4 does not check the host name/);
+  assert.equal(old.trust.sni, false);
+  assert.equal(old.ciphers, SDK_CIPHERS);
+  assert.equal(old.ciphersSet, false);
   const newer = platform({ certificates: { cert_chain: '/ca.pem', disable_hostname_validation: true, cipher_suite: 'HIGH' } }, '5.4.6');
   assert.deepEqual(newer.trust.anchors.map((a) => a.value), ['/ca.pem']);
   assert.equal(newer.trust.hostCheck, false);
+  assert.equal(newer.trust.sni, true);
   assert.equal(newer.ciphers, 'HIGH');
+  assert.equal(platform({ certificates: {} }, '5.4.6').trust.hostCheck, true);
   assert.deepEqual(platform({ certificates: { cert_chain: ['/a.pem', '/b.pem'] } }, '5.3.4').trust.anchors.map((a) => a.value), ['/a.pem', '/b.pem']);
 });
 

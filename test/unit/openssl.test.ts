@@ -304,7 +304,8 @@ describe('a key OpenSSL 3 cannot decrypt is not a wrong passphrase', () => {
     const fetch = /inner_evp_generic_fetch:unsupported.*Algorithm \(([^ ]+) :/.exec(run.output);
     if (fetch) return { verdict: 'unsupported', algorithm: fetch[1], output: run.output };
     if (run.ok) return { verdict: 'ok', output: run.output };
-    assert.match(run.output, /bad decrypt|Mac verify error: invalid password\?/, run.output);
+    // A wrong passphrase leaves valid CBC padding about once in 256 salts: the garbage then fails to decode.
+    assert.match(run.output, /bad decrypt|Mac verify error: invalid password\?|No supported data to decode/, run.output);
     return { verdict: 'wrong', output: run.output };
   }
 

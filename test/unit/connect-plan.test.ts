@@ -106,3 +106,10 @@ test('a config the EMS would not start with is unusable, with the EMS\'s own wor
   assert.match(platform({ ws_servers: [{ port: 443 }] }).unusable ?? '', /host MUST be specified/);
   assert.equal(platform({ ws_servers: [{ host: 'a', port: 443.9 }] }).port, 443);
 });
+
+test('a host or path that would break the request line is never sent', () => {
+  assert.match(platform({ resource: '/Thingworx/WS\r\nX-Injected: 1' }).unusable ?? '', /resource .* holds a blank or control character/);
+  assert.match(platform({ ws_servers: [{ host: 'a.example.com/evil', port: 443 }] }).unusable ?? '', /holds a blank, slash or control character/);
+  const [, edge] = plan({ ...PLATFORM, auto_bind: [{ name: 'x', protocol: 'https', path: '/a b' }] });
+  assert.match(edge!.unusable ?? '', /auto_bind\[0\] \(x\)\.path/);
+});

@@ -255,6 +255,18 @@ describe('safe by construction', () => {
     assert.deepEqual(result.steps, []);
   });
 
+  test('http_server: the EMS\'s own REST server, which must present the certificate the config names', async () => {
+    const server = keep(await tlsServer(SERVER));
+    const own = (certificate: string) => ({ ...platform(443), http_server: { host: 'localhost', port: server.port, ssl: true, certificate: pki(certificate), private_key: pki('server-key.pem') } });
+    const serving = await connect(own('server-chain.pem'), { id: '/http_server' });
+    assert.equal(serving.verdict.outcome, 'connected', serving.verdict.summary);
+    assert.match(serving.verdict.summary, /serving .*server-chain\.pem; HTTP\/1\.1 404 Not Found$/);
+    assert.match(server.seen.at(-1)!.head, /^GET \/ HTTP\/1\.1/);
+    const other = await connect(own('expired.pem'), { id: '/http_server' });
+    assert.equal(other.verdict.outcome, 'refused');
+    assert.match(other.verdict.summary, /does not present http_server\.certificate/);
+  });
+
   test('an edge HTTPS endpoint: GET its path, trust from http_client_ca_certs, fingerprint_allowlist applied (5.4.8)', async () => {
     const server = keep(await tlsServer({ ...SERVER, respond: () => 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n' }));
     const edge = (fingerprints: string[]) => ({

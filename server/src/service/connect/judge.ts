@@ -1,6 +1,8 @@
 // The EMS's rules on a TLS session it has just opened: which verify errors the config forgives
 // (validate, allow_self_signed, deny_self_signed), the host name, validation_criteria and, for edge
 // endpoints, fingerprint_allowlist. Pure: the verification and the handshake's facts in, a verdict out.
+import type { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { TlsObservation } from '../ports';
 import { CRITERIA, type ConnectTarget, type CriterionKey } from './plan';
 import type { ConnectionResult } from './run';
@@ -112,8 +114,8 @@ export function judgeTls({ target, verification, anchors, observation, unreadAnc
 /** Errors that mean the chain did not reach a CA list: the result says where it ends. */
 const UNANCHORED: readonly VerifyErrorName[] = ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', ...SELF_SIGNED_ERRORS];
 
-function hostMatch(target: ConnectTarget, leaf: import('node:crypto').X509Certificate): NonNullable<ConnectionResult['host']> {
-  const ip = /^[\d.]+$/.test(target.host) || target.host.includes(':');
+function hostMatch(target: ConnectTarget, leaf: X509Certificate): NonNullable<ConnectionResult['host']> {
+  const ip = isIP(target.host) !== 0;
   // X509_check_host / X509_check_ip: OpenSSL's own name matching (SANs first; the CN only without DNS SANs).
   const matches = ip ? leaf.checkIP(target.host) !== undefined : leaf.checkHost(target.host) !== undefined;
   const names = leaf.subjectAltName ?? `CN ${fieldOf(leaf.subject, 'CN') ?? '(none)'}`;

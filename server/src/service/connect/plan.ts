@@ -130,10 +130,13 @@ function platformTarget(model: Model, root: Node, entry: Node, version: Version,
       : 'TLS (ws_connection.encryption is not "none")';
   const resource = text(nodeAt(root, ['resource']));
   const proxy = proxyPlan(root);
+  const path = resource || DEFAULT_RESOURCE;
+  const base = endpoint(model, entry, 'platform', 'ws_servers[0]', '443');
+  base.unusable ??= pathProblem('resource', path);
   return {
-    ...endpoint(model, entry, 'platform', 'ws_servers[0]', '443'),
+    ...base,
     tls: !off, tlsNote,
-    path: resource || DEFAULT_RESOURCE,
+    path,
     upgrade: true,
     ...(proxy ? { proxy } : {}),
     trust: trustFor(root, version, files, 'platform'),
@@ -161,10 +164,13 @@ function httpServerTarget(model: Model, root: Node, entry: Node, version: Versio
 function edgeTarget(model: Model, root: Node, entry: Node, version: Version, files: readonly FileReference[]): ConnectTarget {
   const name = text(nodeAt(entry, ['name']));
   const index = entry.parent?.children?.indexOf(entry) ?? 0;
+  const path = text(nodeAt(entry, ['path'])) || '/';
+  const base = endpoint(model, entry, 'edge', `auto_bind[${index}]${name ? ` (${name})` : ''}`, '8001', 'localhost');
+  base.unusable ??= pathProblem(`${base.label}.path`, path);
   return {
-    ...endpoint(model, entry, 'edge', `auto_bind[${index}]${name ? ` (${name})` : ''}`, '8001', 'localhost'),
+    ...base,
     tls: true, tlsNote: 'auto_bind protocol "https"',
-    path: text(nodeAt(entry, ['path'])) || '/',
+    path,
     upgrade: false,
     trust: trustFor(root, version, files, 'edge'),
     ...versionsFor(version, 'edge'),
@@ -184,6 +190,7 @@ function endpoint(model: Model, entry: Node, kind: TargetKind, label: string, de
   const portValue = scalarValue(portNode);
   let unusable: string | undefined;
   if (!host) unusable = `${label} has no host: the EMS exits ("Websockets host MUST be specified")`;
+  else if (/[\x00-\x20\x7f/]/.test(host)) unusable = `${label}.host ${JSON.stringify(host)} holds a blank, slash or control character: no host name`;
   // Observed on 5.3.4: a string port makes the EMS exit; a fraction is dropped (1.5 connects to port 1).
   if (typeof portValue === 'string') unusable ??= `${label}.port is a string: the EMS exits at start ("twApi_Initialize: Invalid parameter found")`;
   const port = typeof portValue === 'number' ? Math.trunc(portValue) : Number(defaultPort);
@@ -283,6 +290,11 @@ function proxyPlan(root: Node): ProxyPlan | undefined {
     ...(user ? { user } : {}),
     password: password === undefined || password === '' ? { kind: 'none' } : /^AES:/i.test(password) ? { kind: 'encrypted' } : { kind: 'clear', value: password },
   };
+}
+
+/** A blank or line break would end the request line early or start a header of its own: never sent. */
+function pathProblem(label: string, path: string): string | undefined {
+  return /[\x00-\x20\x7f]/.test(path) ? `${label} ${JSON.stringify(path)} holds a blank or control character: no path a request line can carry` : undefined;
 }
 
 /** Whether the target release reads a key at all (the schema's x-ems-since and x-ems-unreadThrough). */

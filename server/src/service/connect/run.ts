@@ -2,6 +2,7 @@
 // through the ports, each step with its own time-out and no retry, and judged by the EMS's rules (judge.ts).
 // Only the host and port the config names are contacted, or its proxy. No secret enters the result.
 import { createHash, randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { certificatesOf, CertificateMemo } from '../../pki';
 import type { ConnectPorts, NetChannel, TlsClientOptions, TlsObservation } from '../ports';
 import { NetError } from '../ports';
@@ -102,7 +103,8 @@ class Run {
     const hop = target.proxy ?? target;
     const addresses = await this.step('resolve', () => this.ports.network.resolve(hop.host, this.options.timeoutMs), (found) => `${hop.host} is ${found.join(', ')}`);
     if (!addresses.ok) return this.end('refused', `${hop.host} cannot be resolved: ${addresses.detail}`);
-    const address = addresses.value[0]!;
+    // Observed on 5.3.4: http_server.host "localhost" listens on 127.0.0.1, so its own server is reached over IPv4.
+    const address = (target.kind === 'http-server' && addresses.value.find((candidate) => /^[\d.]+$/.test(candidate))) || addresses.value[0]!;
     const connected = await this.step('connect', () => this.ports.network.connect(address, hop.port, this.options.timeoutMs), () => `TCP to ${address}:${hop.port}${target.proxy ? ' (the proxy)' : ''}`);
     if (!connected.ok) return this.end('refused', `no TCP connection to ${hop.host}:${hop.port}: ${connected.detail}`);
     this.channel = connected.value;
@@ -151,7 +153,7 @@ class Run {
     const anchors = await this.anchors();
     const identity = await this.identity();
     const tlsOptions: TlsClientOptions = {
-      ...(target.trust.sni && !isIpAddress(target.host) ? { servername: target.host } : {}),
+      ...(target.trust.sni && !isIP(target.host) ? { servername: target.host } : {}),
       anchors: anchors.map((anchor) => anchor.certificate.raw),
       ...(identity.value ? { identity: identity.value } : {}),
       ...(target.ciphers ? { ciphers: target.ciphers } : {}),
@@ -168,7 +170,8 @@ class Run {
           ? clientCertificate({ protocol: '', ...observed }, !!target.identity, !!identity.value, identity.note)
           : { configured: !!target.identity, note: identity.note! };
       }
-      return this.end('refused', handshakeFailure(handshake.error, target, observed, this.options.timeoutMs), 'twTlsClient_Connect: Error intializing SSL connection');
+      const inHandshake = handshake.error instanceof NetError && handshake.error.kind !== 'tls-config';
+      return this.end('refused', handshakeFailure(handshake.error, target, observed, this.options.timeoutMs), inHandshake ? 'twTlsClient_Connect: Error intializing SSL connection' : undefined);
     }
     const memo = new CertificateMemo();
     const sent = handshake.value.chain.flatMap((der) => memo.read(Buffer.from(der)) ?? []);
@@ -179,7 +182,8 @@ class Run {
       ...(entry.anchor !== undefined ? { from: 'ca-list' as const, file: anchors[entry.anchor]!.file } : { from: 'server' as const }),
     }));
     this.result.clientCertificate = clientCertificate(handshake.value, !!target.identity, !!identity.value, identity.note);
-    const judgement = judgeTls({ target, verification, anchors, observation: handshake.value, unreadAnchors: this.unreadAnchors });
+    let judgement = judgeTls({ target, verification, anchors, observation: handshake.value, unreadAnchors: this.unreadAnchors });
+    if (target.kind === 'http-server') judgement = await this.served(judgement, sent[0]?.info.sha256);
     Object.assign(this.result, judgement.facts);
     this.steps.push({ step: 'verify', outcome: judgement.accepted ? 'ok' : 'failed', detail: judgement.detail });
     return judgement;
@@ -229,6 +233,26 @@ class Run {
     const ems = `twWs_Connect: Error initializing web socket.  Response code: ${code ?? ''}`;
     if (code === 404) return this.end('refused', `${over}, but there is no WebSocket endpoint at ${target.path} (404): check "resource"`, ems);
     return this.end('refused', `${over}, but the WebSocket upgrade of ${target.path} got "${this.result.status}"`, ems);
+  }
+
+  /**
+   * The EMS's own REST server: its clients (the LSR, scripts) bring their own trust, so the question is whether
+   * the server running there presents the certificate http_server.certificate names. The chain is shown as is.
+   */
+  private async served(judgement: TlsJudgement, presented: string | undefined): Promise<TlsJudgement> {
+    const source = this.target.servedCertificate;
+    const path = source?.reference?.resolved;
+    const parsed = path ? await this.ports.caList(path) : undefined;
+    const configured = parsed?.certificates[0]?.sha256;
+    const line = judgement.line.replace(/, (anchored by|not anchored|self-signed, accepted).*$/, '');
+    if (!source || !configured) {
+      return { ...judgement, accepted: true, line, summary: line, detail: `${judgement.detail}; http_server.certificate ${source ? 'cannot be read here' : 'is not set'}, so which certificate the server should present is not known` };
+    }
+    if (configured === presented) {
+      return { ...judgement, accepted: true, line: `${line}, serving ${source.value}`, summary: `${line}, serving ${source.value}`, detail: `${judgement.detail}; the server presents http_server.certificate` };
+    }
+    const summary = `the server at ${this.target.host}:${this.target.port} does not present http_server.certificate (${source.value}): another server, or an EMS started with another config`;
+    return { ...judgement, accepted: false, summary, detail: `${summary}; ${judgement.detail}` };
   }
 
   /** The CA lists' certificates, each with the value that names its file. */
@@ -360,8 +384,4 @@ function header(head: string, name: string): string | undefined {
     if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === name) return line.slice(colon + 1).trim();
   }
   return undefined;
-}
-
-function isIpAddress(host: string): boolean {
-  return /^[\d.]+$/.test(host) || host.includes(':');
 }

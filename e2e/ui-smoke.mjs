@@ -1,13 +1,14 @@
 // `npm run test:ui`: the packaged extension as a person meets it. Installs the .vsix into a fresh VS Code 1.139.1
 // server (vscode-server.js), opens the fixture workspace in headless Chromium and, with keyboard and mouse
 // only: opens ems/etc/config.json (Ctrl+P), looks at the language status, hovers a certificate path, opens Quick
-// Fix on the typo (Ctrl+.), opens the Problems panel (Ctrl+Shift+M) — checking what appears and taking a
-// screenshot of each step.
+// Fix on the typo (Ctrl+.), opens the Problems panel (Ctrl+Shift+M), then opens connect/etc/config.json and clicks
+// its "Test connection" code lens, which connects to a TLS server this script runs on 127.0.0.1 (the platform,
+// e2e/suite/platform.js) — checking what appears and taking a screenshot of each step.
 //
 //   node e2e/ui-smoke.mjs [--vsix file | --no-package] [--images dir] [--update-images] [--no-setup] [--verbose]
 //
 // Screenshots go to out/ui-screenshots/ (--images to choose); --update-images writes the ones the README shows,
-// docs/images/{editor,hover,quick-fix,problems}.png. It runs `npm run package` first, unless given --vsix or
+// docs/images/{editor,hover,quick-fix,problems,connection}.png. It runs `npm run package` first, unless given --vsix or
 // --no-package (use the <name>-<version>.vsix already made).
 // Prints `N passed, N failed, N pending` (pending: see UI_PENDING below and E2E_PENDING); exit 1 on a failure,
 // 2 when VS Code could not be started.
@@ -23,6 +24,7 @@ const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const { launchBrowser, startServer } = require(join(here, 'vscode-server.js'));
+const { startPlatform, writeConnectConfig } = require(join(here, 'suite', 'platform.js'));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -70,9 +72,13 @@ async function check(id, title, fn) {
 const workspace = join(tmpdir(), 'ems-config-ui', 'gateway-01');
 let server;
 let browser;
+let platform;
 let exitCode = 0;
 try {
   const fixture = await buildWorkspace(workspace);
+  // The platform the connection test reaches, up before the editor starts. Its config is written only at the
+  // connection step, so that the earlier screenshots show the one EMS home.
+  platform = await startPlatform({ key: readFileSync(fixture.connect.serverKey), cert: readFileSync(fixture.connect.serverCert) });
   server = await startServer({ vsix, verbose, settings: {
     'workbench.colorTheme': 'Default Dark Modern', 'editor.fontSize': 14, 'editor.minimap.enabled': false,
     // the fixture's own bookkeeping is not part of the picture
@@ -130,9 +136,12 @@ try {
       throw new Error(`language status says ${JSON.stringify(await item.getAttribute('aria-label'))}, not EMS 5.5.0`);
     });
   });
-  await check('squiggles', 'findings are underlined in the editor', async () => {
+  await check('squiggles', 'findings are underlined in the editor, and ws_servers has its Test connection lens', async () => {
     await editor.locator('.squiggly-error').first().waitFor({ timeout: 20000 });
     await editor.locator('.squiggly-warning').first().waitFor({ timeout: 5000 });
+    // Code lenses come a moment after the squiggles: wait for them, so that every picture shows them.
+    await editor.locator('.codelens-decoration', { hasText: 'Test connection (TLS twx.example.com:443)' }).first().waitFor({ timeout: 10000 })
+      .catch(() => { throw new Error('no "Test connection (TLS twx.example.com:443)" lens'); });
     await page.mouse.move(1200, 700);
     await shot('editor');
   });
@@ -193,12 +202,50 @@ try {
     await page.waitForTimeout(300);
     await shot('problems');
   });
+
+  await check('connection', 'clicking the Test connection lens connects to the loopback platform and the lens shows ✓', async () => {
+    // Put the Problems panel away: the picture is the config, its lenses and the notification.
+    if (await page.locator('.markers-panel').isVisible()) await page.keyboard.press('Control+J');
+    writeConnectConfig(fixture.connect, platform.port);
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ timeout: 10000 });
+    await input.fill('connect/etc/config.json');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'connect' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    await lineWith(`${platform.port}`).waitFor({ timeout: 15000 });
+    const lens = editor.locator('.codelens-decoration a', { hasText: /^Test connection/ }).first();
+    await lens.waitFor({ state: 'visible', timeout: 20000 });
+    const lensText = await lens.textContent();
+    if (!lensText.includes(`127.0.0.1:${platform.port}`)) throw new Error(`the lens says ${JSON.stringify(lensText)}, not 127.0.0.1:${platform.port}`);
+    if (platform.seen.length) throw new Error('opening the config connected to the platform');
+    const box = await lens.boundingBox();
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.move(1200, 700);
+    const verdict = editor.locator('.codelens-decoration a', { hasText: /^✓/ }).first();
+    await verdict.waitFor({ state: 'visible', timeout: 20000 }).catch(async () => {
+      const shown = await editor.locator('.codelens-decoration').allTextContents();
+      throw new Error(`no ✓ lens; the lenses say ${JSON.stringify(shown)}`);
+    });
+    const verdictText = await verdict.textContent();
+    if (!verdictText.includes('anchored by')) throw new Error(`the verdict lens says ${JSON.stringify(verdictText)}`);
+    if (platform.upgrades().length !== 1) throw new Error(`the platform saw ${platform.upgrades().length} WebSocket upgrades, not 1`);
+    // The server build with the smoke-test driver shows no notification toasts: open the notification centre
+    // (the bell in the status bar) to see the command's "EMS Config: …" message with its Details button.
+    await page.locator('[id="status.notifications"]').click();
+    await page.locator('.notifications-center .monaco-list-row', { hasText: 'EMS Config:' }).filter({ hasText: 'Details' }).first()
+      .waitFor({ state: 'visible', timeout: 10000 }).catch(() => { throw new Error('the notification centre shows no "EMS Config: …" with Details'); });
+    await page.mouse.move(1200, 400);
+    await page.waitForTimeout(300);
+    await shot('connection');
+  });
 } catch (error) {
   console.error(`ui: ${error && error.stack || error}`);
   exitCode = 2;
 } finally {
   if (browser) await browser.close().catch(() => {});
   if (server) server.stop();
+  if (platform) await platform.close();
   rmSync(dirname(workspace), { recursive: true, force: true });
 }
 const count = (status) => results.filter((r) => r.status === status).length;

@@ -12,6 +12,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { pendingChecks } = require('./pending');
+const { startPlatform, writeConnectConfig } = require('./platform');
 
 const EXTENSION_ID = 'ems-config.ems-config';
 const LANGUAGE_ID = 'ems-config';
@@ -186,6 +187,57 @@ function createChecks(fixture) {
         assert.ok(typeof item.text === 'string' && item.text.trim().length > 0, `status item has no text: ${JSON.stringify(item.text)}`);
         if (item.selector !== undefined) {
           assert.ok(vscode.languages.match(item.selector, document) > 0, 'the status item selector does not match config.json');
+        }
+      },
+    },
+    {
+      id: 'connection-test',
+      title: 'the Test connection lens connects to a loopback platform and then shows the verdict',
+      async run() {
+        // The timeout covers the wait for the lens and the wait for the verdict, each.
+        const connect = fixture.connect;
+        const platform = await startPlatform({ key: fs.readFileSync(connect.serverKey), cert: fs.readFileSync(connect.serverCert) });
+        let editor;
+        try {
+          const connectUri = vscode.Uri.file(writeConnectConfig(connect, platform.port));
+          const connectDocument = await vscode.workspace.openTextDocument(connectUri);
+          editor = await vscode.window.showTextDocument(connectDocument);
+          assert.equal(connectDocument.languageId, LANGUAGE_ID);
+          const lenses = async () => (await vscode.commands.executeCommand('vscode.executeCodeLensProvider', connectUri)) || [];
+          const titles = (list) => list.map((l) => JSON.stringify(l.command && l.command.title)).join(', ') || 'no lenses';
+          let last = [];
+          const expected = `Test connection (TLS 127.0.0.1:${platform.port})`;
+          const test = await waitFor(`the lens ${expected}`, async () => (last = await lenses()).find((l) => l.command && l.command.title === expected),
+            this.timeout, () => titles(last));
+          const wsServers = rangeOf('"ws_servers"', connectDocument);
+          assert.equal(test.range.start.line, wsServers.start.line, 'the lens is not over "ws_servers"');
+          assert.equal(test.command.command, 'emsConfig.testConnection');
+          assert.deepEqual(test.command.arguments, [connectUri.toString(), '/ws_servers/0']);
+          assert.equal(platform.seen.length, 0, 'opening the config (and asking for its lenses) connected to the platform');
+
+          // The command resolves only when its notification is dismissed (it waits for "Details"): not awaited.
+          let commandError;
+          Promise.resolve(vscode.commands.executeCommand(test.command.command, ...test.command.arguments)).catch((e) => { commandError = e; });
+          const verdict = await waitFor('the verdict lens after the test', async () => {
+            if (commandError) throw commandError;
+            return (last = await lenses()).find((l) => l.command && !/^Test /.test(l.command.title));
+          }, this.timeout, () => titles(last));
+          assert.match(verdict.command.title, /^✓ \d\d:\d\d — /, `the verdict is not a success: ${verdict.command.title}`);
+          assert.ok(verdict.command.title.includes('anchored by'), `the verdict does not say what anchored the chain: ${verdict.command.title}`);
+          assert.equal(verdict.command.command, 'emsConfig.showConnection');
+          assert.ok(last.some((l) => l.command && l.command.title === 'Test again'), `no "Test again" lens among: ${titles(last)}`);
+          const upgrades = platform.upgrades();
+          assert.equal(upgrades.length, 1, `the platform saw ${upgrades.length} WebSocket upgrades (of ${platform.seen.length} requests), not 1`);
+          assert.match(upgrades[0], /^GET \/Thingworx\/WS[ ?]/, `the upgrade was not for /Thingworx/WS: ${upgrades[0].split('\r\n')[0]}`);
+          assert.equal(platform.header(upgrades[0], 'appKey'), undefined, 'the upgrade request carried the appKey');
+          assert.ok(!upgrades[0].includes(connect.template.appKey), 'the upgrade request holds the appKey');
+        } finally {
+          await platform.close();
+          if (editor) {
+            await vscode.window.showTextDocument(editor.document);
+            await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+          }
+          if (document) await vscode.window.showTextDocument(document);
         }
       },
     },

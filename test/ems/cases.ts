@@ -9,11 +9,37 @@ export interface EmsCase {
   readonly about: string;
   /** The config.json text as written to disk. Placeholders: {{PORT}} the listener's port on 127.0.0.1, {{PKI}} the absolute folder of the test PKI (test/fixtures/pki/out, made by `node test/fixtures/make-pki.mjs test/fixtures/pki/out`; files like root-ca.pem, intermediate-ca.pem, ca-list.pem, server.pem, server-key.pem, server-chain.pem, expired.pem). */
   readonly config: string;
-  /** What answers on 127.0.0.1:{{PORT}}: a plain TCP listener that records the first bytes, a TLS server with a self-signed certificate, or a TLS server presenting server-chain.pem/server-key.pem from the PKI (issued by intermediate-ca, under root-ca). Default 'plain'. */
-  readonly listener?: 'plain' | 'tls-self-signed' | 'tls-pki';
+  /** What answers on 127.0.0.1:{{PORT}}: a plain TCP listener that records the first bytes, a TLS server with a self-signed certificate, or a TLS server presenting server-chain.pem/server-key.pem from the PKI (issued by intermediate-ca, under root-ca); or one of the connection-test listeners (ConnectListener). Default 'plain'. */
+  readonly listener?: 'plain' | 'tls-self-signed' | 'tls-pki' | ConnectListener;
   /** Also write config.json.booted with this text beside config.json (default: no .booted file). */
   readonly booted?: string;
 }
+
+/**
+ * The listeners of the connection-test cases (`connect-*`), judged by test/ems/connect-agree.test.ts: what a
+ * connection test sees and a look at the config alone cannot. Each presents (key: server-key.pem unless said):
+ * - `connect-chain`: server-chain.pem (leaf + intermediate), like tls-pki;
+ * - `connect-leaf-only`: server.pem alone (no intermediate);
+ * - `connect-wrong-host`: wrong-host.pem (SAN platform.example.com only) + intermediate-ca.pem;
+ * - `connect-expired`: expired.pem + intermediate-ca.pem;
+ * - `connect-self-signed-rsa` / `connect-self-signed-rsa-expired`: an RSA 2048 certificate, self-signed for
+ *   127.0.0.1, made by the recorder at run time, valid now / expired a day ago (same generator, same key);
+ * - `connect-self-signed-ec`: self-signed.pem + self-signed-key.pem (EC P-256) from the PKI;
+ * - `connect-client-auth`: server-chain.pem, asking for a client certificate verified against client-ca.pem;
+ * - `connect-client-auth-pki`: server-chain.pem, asking for a client certificate verified against root-ca.pem
+ *   + intermediate-ca.pem (so server.pem, an RSA leaf with the clientAuth usage, serves as the client's).
+ * A listener asking for a client certificate never refuses one: it records what it got and whether it verified.
+ */
+export type ConnectListener =
+  | 'connect-chain'
+  | 'connect-leaf-only'
+  | 'connect-wrong-host'
+  | 'connect-expired'
+  | 'connect-self-signed-rsa'
+  | 'connect-self-signed-rsa-expired'
+  | 'connect-self-signed-ec'
+  | 'connect-client-auth'
+  | 'connect-client-auth-pki';
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 type Group = { readonly [key: string]: Json };
@@ -64,6 +90,7 @@ function editedBase(find: string, replace: string): string {
 }
 
 const ENCRYPTION_LINE = '"encryption": "none"';
+const ROOT_CA = '{{PKI}}/root-ca.pem';
 
 export const EMS_CASES: readonly EmsCase[] = [
   // ---- Loading the file -------------------------------------------------------------------------------------
@@ -558,5 +585,103 @@ export const EMS_CASES: readonly EmsCase[] = [
     name: 'offline-msg-store',
     about: 'Are offline_msg_store.enabled, directory and max_size found when set?',
     config: plain({ offline_msg_store: { enabled: true, directory: '/opt/thingworx/offline', max_size: 65535 } }),
+  },
+
+  // ---- the connection test: what the server presents (test/ems/connect-agree.test.ts) -------------------------
+  {
+    name: 'connect-trusted-chain',
+    about: 'Connection: the server presents leaf + intermediate, cert_chain ["root-ca.pem"]: accepted? What does the ClientHello offer (SNI, versions)?',
+    listener: 'connect-chain',
+    config: tls({ validate: true, cert_chain: [ROOT_CA] }),
+  },
+  {
+    name: 'connect-wrong-host',
+    about: 'Connection: the server presents a leaf for platform.example.com only (+ intermediate) at 127.0.0.1, cert_chain ["root-ca.pem"]: does 5.3.4 check the host name?',
+    listener: 'connect-wrong-host',
+    config: tls({ validate: true, cert_chain: [ROOT_CA] }),
+  },
+  {
+    name: 'connect-missing-intermediate',
+    about: 'Connection: the server presents its leaf without the intermediate, cert_chain ["root-ca.pem"]: refused?',
+    listener: 'connect-leaf-only',
+    config: tls({ validate: true, cert_chain: [ROOT_CA] }),
+  },
+  {
+    name: 'connect-unknown-root',
+    about: 'Connection: the server presents leaf + intermediate, cert_chain ["client-ca.pem"] (a root that did not issue it): refused?',
+    listener: 'connect-chain',
+    config: tls({ validate: true, cert_chain: ['{{PKI}}/client-ca.pem'] }),
+  },
+  {
+    name: 'connect-expired-leaf',
+    about: 'Connection: the server presents an expired leaf + intermediate, cert_chain ["root-ca.pem"]: refused?',
+    listener: 'connect-expired',
+    config: tls({ validate: true, cert_chain: [ROOT_CA] }),
+  },
+  {
+    name: 'connect-self-signed-allowed',
+    about: 'Connection: a valid self-signed RSA certificate with allow_self_signed true: accepted (the control for the expired one)?',
+    listener: 'connect-self-signed-rsa',
+    config: tls({ allow_self_signed: true }),
+  },
+  {
+    name: 'connect-self-signed-expired-allowed',
+    about: 'Connection: an expired self-signed RSA certificate with allow_self_signed true: does allow_self_signed forgive the expiry too?',
+    listener: 'connect-self-signed-rsa-expired',
+    config: tls({ allow_self_signed: true }),
+  },
+  {
+    name: 'connect-self-signed-ec-allowed',
+    about: 'Connection: the PKI\'s self-signed EC P-256 certificate with allow_self_signed true: can 5.3.4 (axTLS) connect to an EC server at all?',
+    listener: 'connect-self-signed-ec',
+    config: tls({ allow_self_signed: true }),
+  },
+  {
+    name: 'connect-client-cert-none',
+    about: 'Connection: the server asks for a client certificate and the config names none: what does the EMS send?',
+    listener: 'connect-client-auth',
+    config: tls({ validate: true, cert_chain: [ROOT_CA] }),
+  },
+  {
+    name: 'connect-client-cert',
+    about: 'Connection: the server asks for a client certificate (client-ca.pem); client_cert client.pem, key_file client-key.pem (EC P-256, PKCS#8): sent and verified?',
+    listener: 'connect-client-auth',
+    config: tls({ validate: true, cert_chain: [ROOT_CA], client_cert: '{{PKI}}/client.pem', key_file: '{{PKI}}/client-key.pem' }),
+  },
+  {
+    name: 'connect-client-cert-encrypted-key',
+    about: 'Connection: as connect-client-cert, with key_file client-key-encrypted.pem (encrypted PKCS#8) and key_passphrase in clear text: sent?',
+    listener: 'connect-client-auth',
+    config: tls({ validate: true, cert_chain: [ROOT_CA], client_cert: '{{PKI}}/client.pem', key_file: '{{PKI}}/client-key-encrypted.pem', key_passphrase: 'test-passphrase' }),
+  },
+  {
+    name: 'connect-client-cert-rsa',
+    about: 'Connection: the server asks for a client certificate (root + intermediate); client_cert server.pem (RSA, clientAuth usage), key_file server-key-rsa.pem (PKCS#1): sent and verified?',
+    listener: 'connect-client-auth-pki',
+    config: tls({ validate: true, cert_chain: [ROOT_CA], client_cert: '{{PKI}}/server.pem', key_file: '{{PKI}}/server-key-rsa.pem' }),
+  },
+  {
+    name: 'connect-client-cert-rsa-pkcs8',
+    about: 'Connection: as connect-client-cert-rsa, with key_file server-key.pem (unencrypted PKCS#8): sent?',
+    listener: 'connect-client-auth-pki',
+    config: tls({ validate: true, cert_chain: [ROOT_CA], client_cert: '{{PKI}}/server.pem', key_file: '{{PKI}}/server-key.pem' }),
+  },
+  {
+    name: 'connect-client-cert-rsa-encrypted-key',
+    about: 'Connection: as connect-client-cert-rsa, with key_file server-key-rsa-encrypted.pem (PKCS#1, DEK-Info AES-256-CBC) and key_passphrase in clear text: sent?',
+    listener: 'connect-client-auth-pki',
+    config: tls({ validate: true, cert_chain: [ROOT_CA], client_cert: '{{PKI}}/server.pem', key_file: '{{PKI}}/server-key-rsa-encrypted.pem', key_passphrase: 'test-passphrase' }),
+  },
+  {
+    name: 'connect-cn-match',
+    about: 'Connection: validation_criteria.Cert_Common_Name "EMS Config Test Server" (the leaf\'s CN), leaf + intermediate, cert_chain ["root-ca.pem"]: accepted?',
+    listener: 'connect-chain',
+    config: tls({ validate: true, cert_chain: [ROOT_CA], validation_criteria: { Cert_Common_Name: 'EMS Config Test Server' } }),
+  },
+  {
+    name: 'connect-cn-mismatch',
+    about: 'Connection: validation_criteria.Cert_Common_Name "twx.example.com" (not the leaf\'s CN), leaf + intermediate, cert_chain ["root-ca.pem"]: refused, and what is logged?',
+    listener: 'connect-chain',
+    config: tls({ validate: true, cert_chain: [ROOT_CA], validation_criteria: { Cert_Common_Name: 'twx.example.com' } }),
   },
 ];

@@ -12,13 +12,14 @@
 // can reach a real network), a private mount namespace (tmpfs on /opt, where the EMS writes /opt/thingworx, and
 // on /tmp), and a private PID namespace (when the case ends, every process left in it is killed by the kernel).
 // The listener that answers on 127.0.0.1:PORT runs inside the same namespace. The EMS runs under `timeout`.
-// Only Node built-ins, `unshare`, `ip`, `mount`, `timeout` and `openssl` (for the throw-away self-signed
-// certificate) are used.
+// Only Node built-ins, scripts/pki.mjs (the throw-away RSA certificates of the connect-self-signed-rsa*
+// listeners), `unshare`, `ip`, `mount`, `timeout` and `openssl` (the throw-away self-signed certificate) are used.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync, chmodSync } from 'node:fs';
 import { tmpdir, arch, platform, availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { exportKey, generateKey, makeCertificate } from '../../scripts/pki.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '..', '..');
@@ -32,6 +33,31 @@ const MAX_LOG_LINES = 40;
 const MAX_RUNS = 16;
 const MAX_DAMAGED = 8;
 const ENDED_RUNS = 8;
+/** Where the case folder is seen inside the sandbox (and by the EMS). */
+const CASE_MOUNT = '/opt/case';
+
+/**
+ * The TLS listeners: the certificate chain (files, concatenated in this order) and key each one presents, and,
+ * for `ca`, the CAs it asks a client certificate of and verifies it against (it records the outcome and never
+ * refuses). `{{PKI}}` is the test PKI; `{{CASE}}` the case folder, holding the certificates the recorder makes
+ * at run time (`runtime`: copied there from the run folder; their keys are never written anywhere else).
+ * The `connect-*` listeners are for the connection-test cases (test/ems/connect-agree.test.ts).
+ */
+const SERVER_KEY = '{{PKI}}/server-key.pem';
+const LISTENERS = {
+  plain: null,
+  'tls-self-signed': { cert: ['{{CASE}}/self.pem'], key: '{{CASE}}/self-key.pem', runtime: ['self.pem', 'self-key.pem'] },
+  'tls-pki': { cert: ['{{PKI}}/server-chain.pem'], key: SERVER_KEY },
+  'connect-chain': { cert: ['{{PKI}}/server-chain.pem'], key: SERVER_KEY },
+  'connect-leaf-only': { cert: ['{{PKI}}/server.pem'], key: SERVER_KEY },
+  'connect-wrong-host': { cert: ['{{PKI}}/wrong-host.pem', '{{PKI}}/intermediate-ca.pem'], key: SERVER_KEY },
+  'connect-expired': { cert: ['{{PKI}}/expired.pem', '{{PKI}}/intermediate-ca.pem'], key: SERVER_KEY },
+  'connect-self-signed-rsa': { cert: ['{{CASE}}/rsa-self.pem'], key: '{{CASE}}/rsa-self-key.pem', runtime: ['rsa-self.pem', 'rsa-self-key.pem'] },
+  'connect-self-signed-rsa-expired': { cert: ['{{CASE}}/rsa-self-expired.pem'], key: '{{CASE}}/rsa-self-key.pem', runtime: ['rsa-self-expired.pem', 'rsa-self-key.pem'] },
+  'connect-self-signed-ec': { cert: ['{{PKI}}/self-signed.pem'], key: '{{PKI}}/self-signed-key.pem' },
+  'connect-client-auth': { cert: ['{{PKI}}/server-chain.pem'], key: SERVER_KEY, ca: ['{{PKI}}/client-ca.pem'] },
+  'connect-client-auth-pki': { cert: ['{{PKI}}/server-chain.pem'], key: SERVER_KEY, ca: ['{{PKI}}/root-ca.pem', '{{PKI}}/intermediate-ca.pem'] },
+};
 
 const USAGE = `usage: node test/ems/record.mjs --wsems /path/to/wsems [--only name[,name...]] [--jobs N] [--timeout SECONDS] [--keep] [--out FILE]
 
@@ -78,18 +104,121 @@ import net from 'node:net';
 import tls from 'node:tls';
 import fs from 'node:fs';
 import { Duplex } from 'node:stream';
-const [mode, port, dir, pki] = process.argv.slice(2);
+import { X509Certificate } from 'node:crypto';
+const [mode, port, dir] = process.argv.slice(2);
 const events = dir + '/listener.jsonl';
 const started = Date.now();
 const log = (o) => fs.appendFileSync(events, JSON.stringify({ at: Date.now(), ms: Date.now() - started, ...o }) + '\n');
+// listener.json (written by the recorder): { cert: [files], key: file, ca?: [files] } for a TLS listener; with
+// ca, the listener asks for a client certificate and verifies it against those CAs (but never refuses one: what
+// the EMS sent, and whether it verified, is what is recorded).
+const spec = mode === 'plain' ? null : JSON.parse(fs.readFileSync(dir + '/listener.json', 'utf8'));
 let context = null;
-if (mode === 'tls-self-signed' || mode === 'tls-pki') {
-  const cert = fs.readFileSync(mode === 'tls-pki' ? pki + '/server-chain.pem' : dir + '/self.pem');
-  const key = fs.readFileSync(mode === 'tls-pki' ? pki + '/server-key.pem' : dir + '/self-key.pem');
+if (spec) {
+  const cert = Buffer.concat(spec.cert.map((f) => fs.readFileSync(f)));
+  const key = fs.readFileSync(spec.key);
   // Whatever the EMS's TLS library offers is accepted: the listener must never be why a handshake fails.
-  context = tls.createSecureContext({ cert, key, minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0' });
-} else if (mode !== 'plain') {
-  throw new Error('unknown listener ' + mode);
+  context = tls.createSecureContext({ cert, key, minVersion: 'TLSv1', ciphers: 'ALL:@SECLEVEL=0', ...(spec.ca ? { ca: spec.ca.map((f) => fs.readFileSync(f)) } : {}) });
+}
+const VERSIONS = { 0x0300: 'SSLv3', 0x0301: 'TLSv1', 0x0302: 'TLSv1.1', 0x0303: 'TLSv1.2', 0x0304: 'TLSv1.3' };
+const version = (v) => VERSIONS[v] ?? '0x' + v.toString(16).padStart(4, '0');
+// The ClientHello as sent (before Node's TLS sees it): its versions, SNI, cipher suites and extensions.
+function clientHello(buf) {
+  if (buf.length < 5) return undefined;
+  const end = 5 + buf.readUInt16BE(3);
+  if (buf.length < end) return undefined;
+  try {
+    let p = 5;
+    if (buf[p] !== 1) return { error: 'handshake type ' + buf[p] };
+    p += 4;
+    const hello = { recordVersion: version(buf.readUInt16BE(1)), legacyVersion: version(buf.readUInt16BE(p)), sni: null, supportedVersions: null, ciphers: [], compression: [], extensions: [] };
+    p += 2 + 32;
+    p += 1 + buf[p];
+    const cipherBytes = buf.readUInt16BE(p); p += 2;
+    for (let i = 0; i < cipherBytes; i += 2) hello.ciphers.push('0x' + buf.readUInt16BE(p + i).toString(16).padStart(4, '0'));
+    p += cipherBytes;
+    const compressions = buf[p]; p += 1;
+    for (let i = 0; i < compressions; i++) hello.compression.push(buf[p + i]);
+    p += compressions;
+    if (p + 2 <= end) {
+      const extEnd = p + 2 + buf.readUInt16BE(p); p += 2;
+      while (p + 4 <= extEnd) {
+        const type = buf.readUInt16BE(p); const len = buf.readUInt16BE(p + 2); const body = buf.subarray(p + 4, p + 4 + len);
+        hello.extensions.push(type);
+        if (type === 0 && len >= 5) hello.sni = body.subarray(5, 5 + body.readUInt16BE(3)).toString('latin1');
+        if (type === 0 && len < 5) hello.sni = '';
+        if (type === 43) { hello.supportedVersions = []; for (let i = 1; i < 1 + body[0]; i += 2) hello.supportedVersions.push(version(body.readUInt16BE(i))); }
+        p += 4 + len;
+      }
+    }
+    return hello;
+  } catch (e) {
+    return { error: e.message };
+  }
+}
+// The client's handshake messages in the clear (TLS 1.2 sends them unencrypted up to ChangeCipherSpec): their
+// types, the certificates of its Certificate message, and the length of its CertificateVerify signature. Read
+// from the raw bytes, so they are seen even when Node's TLS then fails the handshake.
+function clientFlight(id) {
+  const cas = spec.ca.flatMap((f) => fs.readFileSync(f, 'latin1').match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem));
+  let bytes = Buffer.alloc(0);
+  let done = false;
+  return (chunk) => {
+    if (done) return;
+    bytes = Buffer.concat([bytes, chunk]);
+    let p = 0;
+    let handshake = Buffer.alloc(0);
+    let ccs = false;
+    while (p + 5 <= bytes.length) {
+      const len = bytes.readUInt16BE(p + 3);
+      if (p + 5 + len > bytes.length) break;
+      if (bytes[p] === 20) { ccs = true; break; }
+      if (bytes[p] === 22) handshake = Buffer.concat([handshake, bytes.subarray(p + 5, p + 5 + len)]);
+      p += 5 + len;
+    }
+    if (!ccs && bytes.length < 65536) return;
+    done = true;
+    const flight = { id, ev: 'clientFlight', messages: [], certificates: null, verifySignatureBytes: null };
+    try {
+      let q = 0;
+      while (q + 4 <= handshake.length) {
+        const type = handshake[q]; const len = handshake.readUIntBE(q + 1, 3); const body = handshake.subarray(q + 4, q + 4 + len);
+        flight.messages.push(type);
+        if (type === 11) {
+          flight.certificates = [];
+          for (let r = 3; r + 3 <= body.length;) {
+            const n = body.readUIntBE(r, 3);
+            const c = new X509Certificate(body.subarray(r + 3, r + 3 + n));
+            const cn = (dn) => (/(?:^|\n)CN=([^\n]*)/.exec(dn) ?? [])[1] ?? null;
+            // Signed by one of the CAs the listener asked for (checked here: Node's TLSSocket over a stream reports no verify result).
+            const byCa = cas.some((ca) => c.checkIssued(ca) && c.verify(ca.publicKey));
+            flight.certificates.push({ subject: cn(c.subject), issuer: cn(c.issuer), keyType: c.publicKey.asymmetricKeyType, keyBits: c.publicKey.asymmetricKeyDetails?.modulusLength ?? null, issuedByListenerCa: byCa });
+            r += 3 + n;
+          }
+        }
+        if (type === 15 && body.length >= 4) flight.verifySignatureBytes = body.readUInt16BE(2);
+        q += 4 + len;
+      }
+    } catch (e) {
+      flight.error = e.message;
+    }
+    log(flight);
+  };
+}
+// The HTTP upgrade request's head (up to the blank line), with the appKey and the random WebSocket key blanked.
+function headRecorder(id) {
+  let text = '';
+  let done = false;
+  return (chunk) => {
+    if (done) return;
+    text += chunk.toString('latin1');
+    const end = text.indexOf('\r\n\r\n');
+    if (end < 0 && text.length < 4096) return;
+    done = true;
+    const lines = (end < 0 ? text : text.slice(0, end)).split('\r\n')
+      .map((l) => l.replace(/^(appKey\s*:\s*).*$/i, '$1<redacted>').replace(/^(Sec-WebSocket-Key\s*:\s*).*$/i, '$1<random>'));
+    log({ id, ev: 'head', lines, complete: end >= 0 });
+  };
 }
 let count = 0;
 const server = net.createServer((socket) => {
@@ -100,9 +229,22 @@ const server = net.createServer((socket) => {
   socket.once('data', (first) => {
     log({ id, ev: 'first', hex: first.subarray(0, 16).toString('hex'), text: first.subarray(0, 48).toString('latin1') });
     if (!context || first[0] !== 0x16) {
-      socket.on('data', () => {});
+      const head = headRecorder(id);
+      head(first);
+      socket.on('data', head);
       return;
     }
+    let helloBytes = first;
+    let helloDone = false;
+    const hello = (d) => {
+      if (helloDone) return;
+      if (d !== first) helloBytes = Buffer.concat([helloBytes, d]);
+      const h = clientHello(helloBytes);
+      if (h !== undefined || helloBytes.length > 65536) { helloDone = true; log({ id, ev: 'clientHello', ...(h ?? { error: 'incomplete' }) }); }
+    };
+    hello(first);
+    // The client's second flight (Certificate, ClientKeyExchange, CertificateVerify): only when it was asked for a certificate.
+    const flight = spec.ca ? clientFlight(id) : () => {};
     // TLS over a JS stream fed with the bytes already read (a TLSSocket over the net.Socket itself would read
     // its handle directly and miss them).
     const raw = new Duplex({
@@ -111,13 +253,16 @@ const server = net.createServer((socket) => {
       final(done) { socket.end(); done(); },
     });
     raw.push(first);
-    socket.on('data', (d) => raw.push(d));
+    socket.on('data', (d) => { const afterHello = helloDone; hello(d); if (afterHello) flight(d); raw.push(d); });
     socket.on('end', () => raw.push(null));
     socket.on('close', () => raw.destroy());
-    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context });
-    secure.on('secure', () => log({ id, ev: 'secure', protocol: secure.getProtocol(), cipher: secure.getCipher()?.name }));
+    const secure = new tls.TLSSocket(raw, { isServer: true, secureContext: context, ...(spec.ca ? { requestCert: true, rejectUnauthorized: false } : {}) });
+    secure.on('secure', () => {
+      const o = { id, ev: 'secure', protocol: secure.getProtocol(), cipher: secure.getCipher()?.name };
+      log(o);
+    });
     secure.once('data', (data) => log({ id, ev: 'data', text: data.subarray(0, 48).toString('latin1') }));
-    secure.on('data', () => {});
+    secure.on('data', headRecorder(id));
     secure.on('error', (e) => log({ id, ev: 'tlsError', msg: e.message }));
     secure.on('close', () => log({ id, ev: 'tlsClose' }));
   });
@@ -137,7 +282,7 @@ cp "$WSEMS" /opt/bin/wsems && chmod 755 /opt/bin/wsems || exit 93
 mount -t tmpfs -o size=64m tmpfs /tmp || exit 94
 cd /opt/case || exit 95
 if [ "$LISTENER" != none ]; then
-  "$NODE_BIN" /opt/case/listener.mjs "$LISTENER" "$PORT" /opt/case "$PKI" >/opt/case/listener.log 2>&1 &
+  "$NODE_BIN" /opt/case/listener.mjs "$LISTENER" "$PORT" /opt/case >/opt/case/listener.log 2>&1 &
   i=0
   while [ ! -e /opt/case/ready ]; do
     i=$((i+1)); [ $i -gt 200 ] && { echo "listener never became ready" >&2; exit 96; }
@@ -158,6 +303,11 @@ exit 0
 /** Runs one sandbox; resolves with the case folder's files. */
 function sandbox({ dir, wsems, listener, emsArgs, timeout, cpu = null }) {
   writeFileSync(join(dir, 'listener.mjs'), LISTENER_SOURCE);
+  const spec = LISTENERS[listener];
+  if (spec) {
+    const path = (f) => f.split('{{PKI}}').join(PKI_DIR).split('{{CASE}}').join(CASE_MOUNT);
+    writeFileSync(join(dir, 'listener.json'), JSON.stringify({ cert: spec.cert.map(path), key: path(spec.key), ...(spec.ca ? { ca: spec.ca.map(path) } : {}) }));
+  }
   writeFileSync(join(dir, 'sandbox.sh'), SANDBOX_SCRIPT);
   return new Promise((resolvePromise, reject) => {
     const child = spawn('unshare', ['--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc', 'sh', join(dir, 'sandbox.sh')], {
@@ -357,10 +507,73 @@ function verdict(run, listener) {
   }
   for (const t of terminate) if (!log.includes(t)) log.push(t);
 
-  const v = { parsed, usedBooted, outcome, exitCode, transport, serverCertificate, lookedUp, found, log: log.slice(0, MAX_LOG_LINES) };
+  const v = { parsed, usedBooted, outcome, exitCode, transport, serverCertificate, lookedUp, found, log: log.slice(0, MAX_LOG_LINES), ...listenerView(run, listener, recs, transport) };
   // "Main: Exiting...." yet still running at the timeout: the shutdown race (see runCase).
   const hungOnExit = outcome === 'ran' && all.some((t) => /^Main: Exiting/.test(t));
   return { v, hungOnExit, damaged: damage(recs), records: recs.length };
+}
+
+/**
+ * What the listener saw, and what the EMS logged about TLS and certificates: the optional Verdict fields (see
+ * README, "Verdict fields"). From the first connection that sent a ClientHello (the EMS retries the same way).
+ */
+/** An OpenSSL error message of the listener without what varies by machine and run: its thread id, error code and source location. */
+function openSslError(msg) {
+  return msg.trim().replace(/^[0-9A-F]+:error:[0-9A-F]+:/, '').replace(/:[^:]*\.c:\d+:?$/, '');
+}
+
+function listenerView(run, listener, recs, transport) {
+  const view = {};
+  const heads = run.events.filter((e) => e.ev === 'head');
+  view.upgradeRequest = heads.length > 0 ? heads[0].lines : null;
+  if (listener === 'plain' || transport !== 'tls') return view;
+  const hello = run.events.find((e) => e.ev === 'clientHello');
+  const id = hello?.id;
+  const of = (ev) => run.events.find((e) => e.ev === ev && (id === undefined || e.id === id));
+  if (hello && hello.error) throw new Error(`the listener could not read the ClientHello: ${hello.error}`);
+  const rank = ['SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+  const offered = hello ? (hello.supportedVersions ?? [hello.legacyVersion]) : [];
+  view.clientHello = hello
+    ? {
+      sni: hello.sni,
+      recordVersion: hello.recordVersion,
+      legacyVersion: hello.legacyVersion,
+      supportedVersions: hello.supportedVersions,
+      maxVersion: offered.reduce((a, b) => (rank.indexOf(b) > rank.indexOf(a) ? b : a), offered[0] ?? null),
+      ciphers: hello.ciphers,
+      extensions: hello.extensions,
+    }
+    : null;
+  const secure = of('secure');
+  view.negotiated = secure ? { protocol: secure.protocol, cipher: secure.cipher } : null;
+  if (LISTENERS[listener]?.ca) {
+    // What the client sent is read from its handshake messages in the clear (seen even when the handshake then
+    // fails). verified: its first certificate was issued by one of the listener's CAs and the handshake (so its
+    // CertificateVerify signature) completed.
+    const flight = of('clientFlight');
+    if (flight?.error) throw new Error(`the listener could not read the client's handshake messages: ${flight.error}`);
+    const chain = flight?.certificates ?? [];
+    view.clientCertificate = {
+      sent: chain.length > 0,
+      subject: chain[0]?.subject ?? null,
+      chain,
+      verifySignatureBytes: flight?.verifySignatureBytes ?? null,
+      handshakeMessages: flight?.messages ?? null,
+      verified: chain.length > 0 && chain[0].issuedByListenerCa === true && secure !== undefined,
+    };
+  }
+  view.listenerErrors = [...new Set(run.events.filter((e) => e.ev === 'tlsError' && (id === undefined || e.id === id)).map((e) => openSslError(e.msg)))];
+  // Every record of the EMS's TLS client and its certificate handling, at any level (DEBUG and TRACE too),
+  // other than the configurator's look-ups.
+  const lines = [];
+  for (const r of recs) {
+    if (/^jsonConfigur/.test(r.text)) continue;
+    if (!/tls|ssl|x509|cert|verif|self.?signed|passphrase|key_file|handshake/i.test(r.text)) continue;
+    const line = stable(`${r.level} ${r.text}`.trimEnd());
+    if (!lines.includes(line)) lines.push(line);
+  }
+  view.certificateLog = lines.slice(0, MAX_LOG_LINES);
+  return view;
 }
 
 // ---- main -----------------------------------------------------------------------------------------------------
@@ -387,6 +600,23 @@ function makeSelfSigned(dir) {
   if (r.status !== 0) throw new Error(`openssl failed: ${r.stderr}`);
 }
 
+/**
+ * The certificates made at run time for the connect-self-signed-rsa* listeners: one RSA 2048 key, self-signed
+ * for CN 127.0.0.1 (SANs 127.0.0.1, localhost) twice, with the same generator: valid now (-1 .. +7 days) and
+ * expired (-30 .. -1 days). axTLS, 5.3.4's TLS library, offers RSA key exchange only, so the test PKI's EC
+ * self-signed.pem cannot tell whether expiry is checked. Written to the run folder (deleted afterwards), never
+ * into the repository.
+ */
+async function makeRuntimeCertificates(dir) {
+  const DAY = 86_400_000;
+  const now = Date.now();
+  const key = generateKey('rsa-2048');
+  const make = (from, to) => makeCertificate({ cn: '127.0.0.1', key, notBefore: new Date(now + from * DAY), notAfter: new Date(now + to * DAY), sans: ['127.0.0.1', 'localhost'] });
+  writeFileSync(join(dir, 'rsa-self.pem'), (await make(-1, 7)).pem);
+  writeFileSync(join(dir, 'rsa-self-expired.pem'), (await make(-30, -1)).pem);
+  writeFileSync(join(dir, 'rsa-self-key.pem'), exportKey(key), { mode: 0o600 });
+}
+
 async function emsVersion(wsems, runDir) {
   const dir = mkdtempSync(join(runDir, 'version-'));
   const run = await sandbox({ dir, wsems, listener: 'none', emsArgs: '-version', timeout: 5 });
@@ -402,10 +632,8 @@ async function runCase(c, args, runDir, cpu) {
     writeFileSync(join(dir, 'config.json'), fill(c.config));
     if (c.booted !== undefined) writeFileSync(join(dir, 'config.json.booted'), fill(c.booted));
     const listener = c.listener ?? 'plain';
-    if (listener === 'tls-self-signed') {
-      copyFileSync(join(runDir, 'self.pem'), join(dir, 'self.pem'));
-      copyFileSync(join(runDir, 'self-key.pem'), join(dir, 'self-key.pem'));
-    }
+    if (!(listener in LISTENERS)) throw new Error(`unknown listener ${listener}`);
+    for (const f of LISTENERS[listener]?.runtime ?? []) copyFileSync(join(runDir, f), join(dir, f));
     chmodSync(dir, 0o755);
     // One run is not always enough, for three reasons, all of them races inside the EMS:
     //  1. Its log messages are formatted in one buffer shared by all threads; when the HTTP server thread logs
@@ -481,6 +709,7 @@ async function main() {
   try {
     const started = Date.now();
     makeSelfSigned(runDir);
+    await makeRuntimeCertificates(runDir);
     const ems = await emsVersion(resolve(args.wsems), runDir);
     console.log(`wsems ${ems}: ${selected.length} case(s), ${args.jobs} at a time, ${args.timeout} s each${args.keep ? `, kept in ${runDir}` : ''}`);
     const results = new Map();
@@ -495,7 +724,8 @@ async function main() {
         try {
           const { verdict: v, notes } = await runCase(c, args, runDir, index % cpus);
           results.set(c.name, v);
-          console.log(`${c.name.padEnd(44)} parsed=${v.parsed} ${v.outcome}${v.exitCode === null ? '' : `(${v.exitCode})`} ${v.transport} ${v.serverCertificate ?? '-'}${notes.length ? ` [repeated: ${notes.join('; ')}]` : ''}`);
+          const seen = v.clientHello ? ` sni=${v.clientHello.sni === null ? '-' : JSON.stringify(v.clientHello.sni)} max=${v.clientHello.maxVersion} ${v.negotiated ? `${v.negotiated.protocol}/${v.negotiated.cipher}` : 'no-handshake'}${v.clientCertificate !== undefined ? ` client=${v.clientCertificate.chain.map((c) => `${c.subject}(${c.keyType}${c.keyBits ?? ''})`).join('+') || 'none'} sig=${v.clientCertificate.verifySignatureBytes ?? '-'}` : ''}` : '';
+          console.log(`${c.name.padEnd(44)} parsed=${v.parsed} ${v.outcome}${v.exitCode === null ? '' : `(${v.exitCode})`} ${v.transport} ${v.serverCertificate ?? '-'}${seen}${notes.length ? ` [repeated: ${notes.join('; ')}]` : ''}`);
         } catch (e) {
           failures.push(`${c.name}: ${e.message}`);
           console.error(`${c.name}: FAILED: ${e.message}`);

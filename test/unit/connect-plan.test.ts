@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkDocument } from '../../server/src/service/checks';
-import { connectTargets, SDK_CIPHERS } from '../../server/src/service/connect/plan';
+import { AXTLS_CIPHERS, connectTargets, SDK_CIPHERS } from '../../server/src/service/connect/plan';
 import { parseVersion } from '../../server/src/service/version';
 
 const PLATFORM = { ws_servers: [{ host: 'twx.example.com', port: 443 }], appKey: 'k' };
@@ -54,8 +54,11 @@ test('cert_chain as a string trusts nothing on 5.3.4; disable_hostname_validatio
   assert.equal(old.trust.hostCheck, false);
   assert.match(old.trust.hostCheckNote ?? '', /EMS 5\.3\.4 does not check the host name/);
   assert.equal(old.trust.sni, false);
-  assert.equal(old.ciphers, SDK_CIPHERS);
+  // The observed 5.3.4 build is axTLS: its four suites whatever cipher_suite says, and never client_cert.
+  assert.equal(old.library, 'axtls');
+  assert.equal(old.ciphers, AXTLS_CIPHERS);
   assert.equal(old.ciphersSet, false);
+  assert.equal(platform({ certificates: {} }, '5.4.0').ciphers, SDK_CIPHERS);
   const newer = platform({ certificates: { cert_chain: '/ca.pem', disable_hostname_validation: true, cipher_suite: 'HIGH' } }, '5.4.6');
   assert.deepEqual(newer.trust.anchors.map((a) => a.value), ['/ca.pem']);
   assert.equal(newer.trust.hostCheck, false);

@@ -61,7 +61,11 @@ export function judgeTls({ target, verification, anchors, observation, unreadAnc
   if (trust.anchorNote) problems.push({ text: trust.anchorNote });
   if (unreadAnchors.length && verification.anchoredBy === undefined) problems.push({ text: `no certificate could be read from ${unreadAnchors.join(', ')} (see the file findings)` });
   // The C SDK reads SSL_get_verify_result after the handshake: OpenSSL's first error, nothing after it.
-  const [first, ...later] = verification.errors;
+  // axTLS checks the dates before it looks for a self-signed root (observed on 5.3.4: an expired self-signed
+  // certificate is refused with allow_self_signed), OpenSSL stops at the first error in its own order.
+  const timeFirst = target.library === 'axtls' ? verification.errors.find((error) => TIME_ERRORS.includes(error.name)) : undefined;
+  const first = timeFirst ?? verification.errors[0];
+  const later = verification.errors.filter((error) => error !== first);
   const describe = (error: VerifyError) => `${describeVerifyError(error)}${error.depth === 0 ? '' : ` for ${name(verification.path[error.depth]?.info ?? leaf.info)}`}`;
   if (first) {
     const { number, text } = VERIFY_ERRORS[first.name];
@@ -69,10 +73,12 @@ export function judgeTls({ target, verification, anchors, observation, unreadAnc
       forgiven.push(`${describe(first)}: accepted, certificates.${trust.selfSignedOk} is ${trust.selfSignedOk === 'allow_self_signed' ? 'true' : 'false'}`);
     } else {
       const missing = UNANCHORED.includes(first.name) && facts.missing ? `: ${facts.missing}` : '';
-      problems.push({ text: `${describe(first)}${missing}`, ems: `TW_VALIDATE_CERT: Certificate rejected.  Code: ${number}, Reason = ${text}` });
+      // The last line observed on 5.3.4; before it the C SDK's OpenSSL builds log the verify error.
+      const rejected = 'twTlsClient_Connect: Error intializing TLS connection.  Invalid certificate';
+      problems.push({ text: `${describe(first)}${missing}`, ems: target.library === 'axtls' ? rejected : `TW_VALIDATE_CERT: Certificate rejected.  Code: ${number}, Reason = ${text}, then ${rejected}` });
     }
   }
-  const unseen = later.map((error) => `${describe(error)} (OpenSSL stops at the first error: the EMS never sees this one)`);
+  const unseen = later.map((error) => `${describe(error)} (the EMS stops at the first error and never sees this one)`);
 
   const host = hostMatch(target, leaf.certificate);
   facts.host = host;
@@ -110,6 +116,8 @@ export function judgeTls({ target, verification, anchors, observation, unreadAnc
   }
   return { accepted: true, summary: line, detail, line, facts };
 }
+
+const TIME_ERRORS: readonly VerifyErrorName[] = ['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID'];
 
 /** Errors that mean the chain did not reach a CA list: the result says where it ends. */
 const UNANCHORED: readonly VerifyErrorName[] = ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', ...SELF_SIGNED_ERRORS];

@@ -93,6 +93,10 @@ export interface ConnectTarget {
   maxVersion: TlsVersion;
   /** Why TLS stops at maxVersion. */
   versionNote: string;
+  /** The TLS library of the release's build, which decides what it offers and checks first. */
+  library: 'axtls' | 'openssl';
+  /** axTLS builds send a built-in certificate of their own; with an RSA key_file they sign with it (observed on 5.3.4). */
+  builtInClientCertificate?: { rsaKey: boolean };
   /** The EMS presents this certificate file (http_server only): the test checks the running server sends it. */
   servedCertificate?: AnchorSource;
   /** Why the EMS would not connect at all, before any packet (a port that is a string: it exits). */
@@ -133,17 +137,9 @@ function platformTarget(model: Model, root: Node, entry: Node, version: Version,
   const path = resource || DEFAULT_RESOURCE;
   const base = endpoint(model, entry, 'platform', 'ws_servers[0]', '443');
   base.unusable ??= pathProblem('resource', path);
-  return {
-    ...base,
-    tls: !off, tlsNote,
-    path,
-    upgrade: true,
-    ...(proxy ? { proxy } : {}),
-    trust: trustFor(root, version, files, 'platform'),
-    ...identityFor(root, files),
-    ...ciphersFor(root, version),
-    ...versionsFor(version, 'platform'),
-  };
+  const common = { ...base, tls: !off, tlsNote, path, upgrade: true, ...(proxy ? { proxy } : {}), trust: trustFor(root, version, files, 'platform') };
+  if (isAxtls(version)) return { ...common, ...axtlsFor(root, version, files) };
+  return { ...common, library: 'openssl', ...identityFor(root, files), ...ciphersFor(root, version), ...versionsFor(version, 'platform') };
 }
 
 function httpServerTarget(model: Model, root: Node, entry: Node, version: Version, files: readonly FileReference[]): ConnectTarget {
@@ -156,6 +152,7 @@ function httpServerTarget(model: Model, root: Node, entry: Node, version: Versio
     path: '/',
     upgrade: false,
     trust: trustFor(root, version, files, 'edge'),
+    library: 'openssl',
     ...(served ? { servedCertificate: served } : {}),
     ...versionsFor(version, 'edge'),
   };
@@ -173,6 +170,7 @@ function edgeTarget(model: Model, root: Node, entry: Node, version: Version, fil
     path,
     upgrade: false,
     trust: trustFor(root, version, files, 'edge'),
+    library: 'openssl',
     ...versionsFor(version, 'edge'),
   };
 }
@@ -259,6 +257,28 @@ function identityFor(root: Node, files: readonly FileReference[]): Pick<ConnectT
   const passphrase: Secret = written === undefined || written === '' ? { kind: 'none' }
     : /^AES:/i.test(written) ? { kind: 'encrypted' } : { kind: 'clear', value: written };
   return { identity: { certificate, key, passphrase } };
+}
+
+/**
+ * Observed on 5.3.4 (test/ems: every case's ClientHello): its build is axTLS, offering TLS 1.2 at most, these
+ * four RSA-key-exchange suites, no SNI; it never sends client_cert but a built-in "MicroServer" certificate.
+ * From 5.4.0 the builds link OpenSSL (the 5.4.0 binary: 1.0.2l); PTC's axTLS bundles end with 5.4.5.
+ */
+export const AXTLS_CIPHERS = 'AES256-SHA256:AES128-SHA256:AES256-SHA:AES128-SHA';
+
+function isAxtls(version: Version): boolean {
+  return !atLeast(version, '5.4.0');
+}
+
+function axtlsFor(root: Node, version: Version, files: readonly FileReference[]): Pick<ConnectTarget, 'library' | 'ciphers' | 'ciphersSet' | 'maxVersion' | 'versionNote' | 'identityNote' | 'builtInClientCertificate'> {
+  const key = source(nodeAt(root, ['certificates', 'key_file']), files);
+  const release = `EMS ${formatVersion(version)}`;
+  return {
+    library: 'axtls', ciphers: AXTLS_CIPHERS, ciphersSet: false, maxVersion: 'TLSv1.2',
+    versionNote: `${release}'s axTLS build offers TLS 1.2 at most, with AES-SHA suites and RSA key exchange only (observed on 5.3.4)`,
+    identityNote: `${release}'s axTLS build never sends client_cert: it sends a built-in "MicroServer" certificate (observed on 5.3.4)`,
+    builtInClientCertificate: { rsaKey: key?.reference?.key?.keyType === 'rsa' },
+  };
 }
 
 /** The C SDK's own cipher list when the config sets none (twOpenSSL.h), as OpenSSL reads it on every release. */

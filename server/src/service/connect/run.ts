@@ -171,7 +171,7 @@ class Run {
           : { configured: !!target.identity, note: identity.note! };
       }
       const inHandshake = handshake.error instanceof NetError && handshake.error.kind !== 'tls-config';
-      return this.end('refused', handshakeFailure(handshake.error, target, observed, this.options.timeoutMs), inHandshake ? 'twTlsClient_Connect: Error intializing SSL connection' : undefined);
+      return this.end('refused', handshakeFailure(handshake.error, target, observed, this.options.timeoutMs), inHandshake ? 'Error intializing SSL connection' : undefined);
     }
     const memo = new CertificateMemo();
     const sent = handshake.value.chain.flatMap((der) => memo.read(Buffer.from(der)) ?? []);
@@ -182,6 +182,8 @@ class Run {
       ...(entry.anchor !== undefined ? { from: 'ca-list' as const, file: anchors[entry.anchor]!.file } : { from: 'server' as const }),
     }));
     this.result.clientCertificate = clientCertificate(handshake.value, !!target.identity, !!identity.value, identity.note);
+    const builtIn = this.builtIn(handshake.value);
+    if (builtIn) return builtIn;
     let judgement = judgeTls({ target, verification, anchors, observation: handshake.value, unreadAnchors: this.unreadAnchors });
     if (target.kind === 'http-server') judgement = await this.served(judgement, sent[0]?.info.sha256);
     Object.assign(this.result, judgement.facts);
@@ -233,6 +235,17 @@ class Run {
     const ems = `twWs_Connect: Error initializing web socket.  Response code: ${code ?? ''}`;
     if (code === 404) return this.end('refused', `${over}, but there is no WebSocket endpoint at ${target.path} (404): check "resource"`, ems);
     return this.end('refused', `${over}, but the WebSocket upgrade of ${target.path} got "${this.result.status}"`, ems);
+  }
+
+  /**
+   * An axTLS build asked for a client certificate sends its built-in one, signed with key_file when that is an
+   * RSA key (which it does not belong to): observed on 5.3.4, the server then fails the handshake.
+   */
+  private builtIn(seen: TlsObservation): ConnectionResult | undefined {
+    const builtIn = this.target.builtInClientCertificate;
+    if (!builtIn?.rsaKey || !seen.clientCertificateRequested) return undefined;
+    this.steps[this.steps.length - 1]!.outcome = 'failed';
+    return this.end('refused', `the server asks for a client certificate, and EMS ${this.options.release}'s axTLS build answers with its built-in "MicroServer" certificate signed with the RSA key_file, which does not belong to it: the handshake fails (observed on 5.3.4)`, 'Error intializing SSL connection');
   }
 
   /**
@@ -336,6 +349,7 @@ function handshakeFailure(error: unknown, target: ConnectTarget, observed: NetEr
       return `no TLS version in common: ${target.versionNote}, and the server refuses it`;
     case 'handshake failure':
       if (observed?.clientCertificateRequested && !identity) return 'the server requires a client certificate and none was sent (alert "handshake failure")';
+      if (target.library === 'axtls') return `no cipher in common: ${target.versionNote}; a server with an EC certificate, or without those suites, cannot be reached`;
       return target.ciphersSet
         ? `no cipher in common: the server accepts none of certificates.cipher_suite "${target.ciphers}" (or it insists on a client certificate)`
         : 'the server refused the handshake (no cipher or version in common, or it insists on a client certificate)';

@@ -110,7 +110,10 @@ export function judgeTls({ target, verification, anchors, observation, unreadAnc
       ...(texts.length ? { wouldHaveFailed: texts } : {}), facts,
     };
   }
-  const detail = [...texts, ...forgiven, ...unseen].join('; ') || 'the chain verifies';
+  // The handshake's own verdict (this machine's OpenSSL 3, its clock) is a second opinion when it differs.
+  const here = observation.opensslError;
+  const second = here && here !== first?.name ? [`this machine's OpenSSL, by its own clock, says ${here}`] : [];
+  const detail = [...texts, ...forgiven, ...unseen, ...second].join('; ') || 'the chain verifies';
   if (problems.length) {
     return { accepted: false, summary: `server certificate not trusted: ${texts[0]}`, detail, line, ...(problems[0]!.ems ? { ems: problems[0]!.ems } : {}), facts };
   }

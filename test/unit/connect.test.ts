@@ -148,6 +148,15 @@ describe('what the EMS offers: client certificate, TLS versions, ciphers', () =>
     assert.doesNotMatch(JSON.stringify(result), new RegExp(PASSPHRASE), 'the passphrase is in no result');
   });
 
+  test('over TLS 1.3 (5.5.0) too: the encrypted CertificateRequest and Certificate are read with the session\'s secrets', async () => {
+    const server = keep(await tlsServer({ ...mutual, maxVersion: 'TLSv1.3', minVersion: 'TLSv1.3' }));
+    const result = await connect(platform(server.port, identity('client.pem', 'client-key.pem')));
+    assert.equal(result.verdict.outcome, 'connected', result.verdict.summary);
+    assert.equal(result.tls?.protocol, 'TLSv1.3');
+    assert.deepEqual([result.clientCertificate?.requested, result.clientCertificate?.sent], [true, true]);
+    assert.match(result.clientCertificate?.note ?? '', /the server asked for one, and it was sent/);
+  });
+
   test('a server that requires a client certificate: none configured, refused', async () => {
     const server = keep(await tlsServer(mutual));
     const result = await connect(platform(server.port), { release: '5.4.6' });

@@ -135,7 +135,8 @@ describe('startTls: what the handshake shows', () => {
       // OpenSSL linked the root from the anchors.
       assert.deepEqual(seen.chain[2], ROOT);
       assert.equal(seen.opensslError, undefined);
-      assert.equal(seen.clientCertificateRequested, undefined);
+      // Decrypted from the recorded records with the session's keylog secrets.
+      assert.equal(seen.clientCertificateRequested, false);
       assert.equal(seen.clientCertificateSent, false);
       assert.ok(text(await channel.exchange(UPGRADE, 4096, 2000)).includes(ACCEPTED));
     });
@@ -223,6 +224,24 @@ describe('startTls: what the handshake shows', () => {
       assert.equal(seen.clientCertificateRequested, true);
       assert.equal(seen.clientCertificateSent, false);
     });
+
+    // TLS 1.3 encrypts CertificateRequest and the client's Certificate: read with the session's own secrets,
+    // for each suite (the decryption is ours; the verdicts are what the server asked and received).
+    for (const suite of ['TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256']) {
+      test(`TLS 1.3 with ${suite}: requested and sent, requested and not sent`, async () => {
+        const server = await started(tlsServer({ ...requesting, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3', ciphers: suite }));
+        const sent = await connected(server.port, async (channel) => {
+          const seen = await channel.startTls({ ...TLS13, identity: IDENTITY }, 2000);
+          await channel.exchange(UPGRADE, 4096, 2000);
+          return seen;
+        });
+        assert.equal(sent.cipher, suite);
+        assert.deepEqual([sent.clientCertificateRequested, sent.clientCertificateSent], [true, true]);
+        assert.ok(server.seen.some((s) => s.peerCertificate), 'the server did receive it');
+        const none = await connected(server.port, (channel) => channel.startTls(TLS13, 2000));
+        assert.deepEqual([none.clientCertificateRequested, none.clientCertificateSent], [true, false]);
+      });
+    }
 
     test('not requested by a server without requestCert: not sent either', async () => {
       const server = await started(tlsServer({ ...SERVER, maxVersion: 'TLSv1.2' }));

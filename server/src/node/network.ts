@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { type NetChannel, NetError, type NetworkPort, type TlsClientOptions, type TlsObservation } from '../service/ports';
+import { certificateListNotEmpty, encryptedHandshake } from './tls13';
 
 type Settle<T> = { resolve: (value: T) => void; reject: (error: NetError) => void };
 
@@ -239,6 +240,23 @@ class HandshakeWatcher {
   }
 }
 
+/** The first WATCH_LIMIT bytes of one direction. */
+class Recording {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+
+  add(chunk: Buffer): void {
+    if (this.size >= WATCH_LIMIT) return;
+    const kept = chunk.subarray(0, WATCH_LIMIT - this.size);
+    this.chunks.push(Buffer.from(kept));
+    this.size += kept.length;
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
+
 const CERTIFICATE = 11;
 const CERTIFICATE_REQUEST = 13;
 const SERVER_HELLO_DONE = 14;
@@ -261,10 +279,16 @@ class HandshakeObserver extends Duplex {
     if (type === CERTIFICATE) this.certificateSent = body.length === 3 && body.readUIntBE(0, 3) > 0;
   });
 
+  /** Both directions' first bytes, for a TLS 1.3 handshake to be decrypted once its secrets are known. */
+  private readonly recorded = { server: new Recording(), client: new Recording() };
+  /** The handshake traffic secrets from Node's keylog event: this session's only, never logged. */
+  private readonly secrets: { server?: Buffer; client?: Buffer } = {};
+
   constructor(private readonly raw: net.Socket) {
     super();
     raw.on('data', (chunk: Buffer) => {
       this.fromServer.feed(chunk);
+      this.recorded.server.add(chunk);
       if (!this.push(chunk)) raw.pause();
     });
     raw.on('end', () => this.push(null));
@@ -278,6 +302,7 @@ class HandshakeObserver extends Duplex {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.fromClient.feed(chunk);
+    this.recorded.client.add(chunk);
     this.raw.write(chunk, callback);
   }
 
@@ -290,14 +315,32 @@ class HandshakeObserver extends Duplex {
     callback(error);
   }
 
+  /** A line of Node's keylog event (NSS key log format): the handshake traffic secrets are kept. */
+  keylog(line: Buffer): void {
+    const [label, , secret] = line.toString('latin1').trim().split(' ');
+    if (!secret || !/^[0-9a-f]+$/i.test(secret)) return;
+    if (label === 'SERVER_HANDSHAKE_TRAFFIC_SECRET') this.secrets.server = Buffer.from(secret, 'hex');
+    else if (label === 'CLIENT_HANDSHAKE_TRAFFIC_SECRET') this.secrets.client = Buffer.from(secret, 'hex');
+  }
+
   /** What the handshake showed about client certificates, once it is done. */
-  clientCertificates(protocol: string, identityGiven: boolean): Pick<TlsObservation, 'clientCertificateRequested' | 'clientCertificateSent'> {
-    // TLS 1.3 encrypts everything after the ServerHello; without an identity there is nothing to send, though.
-    if (protocol === 'TLSv1.3') return { clientCertificateRequested: undefined, clientCertificateSent: identityGiven ? undefined : false };
+  clientCertificates(protocol: string, identityGiven: boolean, suite = ''): Pick<TlsObservation, 'clientCertificateRequested' | 'clientCertificateSent'> {
+    if (protocol === 'TLSv1.3') return this.tls13(identityGiven, suite);
     return {
       clientCertificateRequested: this.certificateRequested ? true : this.serverHelloDone ? false : undefined,
       clientCertificateSent: this.certificateSent ?? (this.fromClient.finished ? false : undefined),
     };
+  }
+
+  /** TLS 1.3: the encrypted handshake opened with its secrets; undefined what cannot be opened. */
+  private tls13(identityGiven: boolean, suite: string): Pick<TlsObservation, 'clientCertificateRequested' | 'clientCertificateSent'> {
+    const fromServer = this.secrets.server && encryptedHandshake(this.recorded.server.bytes(), suite, this.secrets.server);
+    const requested = fromServer?.length ? fromServer.some((message) => message.type === CERTIFICATE_REQUEST) : undefined;
+    if (requested === false) return { clientCertificateRequested: false, clientCertificateSent: false };
+    const fromClient = this.secrets.client && encryptedHandshake(this.recorded.client.bytes(), suite, this.secrets.client);
+    const certificate = fromClient?.find((message) => message.type === CERTIFICATE);
+    const sent = certificate ? certificateListNotEmpty(certificate.body) : fromClient?.length ? false : identityGiven ? undefined : false;
+    return { clientCertificateRequested: requested, clientCertificateSent: sent };
   }
 }
 
@@ -395,6 +438,7 @@ class Channel implements NetChannel {
       rejectUnauthorized: false,
       checkServerIdentity: () => undefined,
     });
+    secure.on('keylog', (line: Buffer) => observer.keylog(line));
     this.secure = secure;
     this.stream = secure;
     this.watch(secure, tlsError);
@@ -402,13 +446,16 @@ class Channel implements NetChannel {
       const onSecure = (): void => {
         const protocol = secure.getProtocol() ?? 'unknown';
         const verdict = secure.authorizationError as unknown;
-        resolve({
+        const chain = peerChain(secure);
+        const cipher = secure.getCipher().name;
+        // The client's last flight (its Certificate in TLS 1.3) reaches the socket a turn after secureConnect.
+        setImmediate(() => resolve({
           protocol,
-          cipher: secure.getCipher().name,
-          chain: peerChain(secure),
-          ...observer.clientCertificates(protocol, options.identity !== undefined),
+          cipher,
+          chain,
+          ...observer.clientCertificates(protocol, options.identity !== undefined, cipher),
           ...(verdict ? { opensslError: String(verdict) } : {}),
-        });
+        }));
       };
       // A handshake that fails still tells whether the server asked for a client certificate (TLS 1.2).
       const failed = (error: NetError): void => {

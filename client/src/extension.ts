@@ -12,6 +12,8 @@ import {
 } from '../../server/src/lsp/protocol';
 
 const LANGUAGE = 'ems-config';
+/** The Lua Script Resource's etc/config.lua. */
+const LSR_LANGUAGE = 'ems-lsr-config';
 const REPORT_SCHEME = 'ems-config-report';
 
 let client: LanguageClient | undefined;
@@ -29,7 +31,7 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
   };
   const outputChannel = window.createOutputChannel('EMS Config', { log: true });
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [{ language: LANGUAGE }],
+    documentSelector: [{ language: LANGUAGE }, { language: LSR_LANGUAGE }],
     outputChannel,
     // VS Code answers with package.json's default when emsVersion is unset; the server must know it is unset,
     // so that it reads the release from the EMS binary in the home instead. Workspace trust travels with the
@@ -90,7 +92,7 @@ export async function activate(context: ExtensionContext): Promise<EmsConfigApi>
     }),
   );
 
-  const status = languages.createLanguageStatusItem('emsConfig.status', { language: LANGUAGE });
+  const status = languages.createLanguageStatusItem('emsConfig.status', [{ language: LANGUAGE }, { language: LSR_LANGUAGE }]);
   status.name = 'EMS Config';
   status.command = { title: 'Target version', command: 'emsConfig.pickEmsVersion', tooltip: 'Pick the EMS release to check as' };
   context.subscriptions.push(status);
@@ -185,7 +187,7 @@ function describeTarget(target: StatusResult['target']): string {
 
 function activeConfig() {
   const document = window.activeTextEditor?.document;
-  return document?.languageId === LANGUAGE ? document : undefined;
+  return document?.languageId === LANGUAGE || document?.languageId === LSR_LANGUAGE ? document : undefined;
 }
 
 /** The server words the expiry ("expires in 19 days") as its diagnostics and hovers do, at the same instant. */

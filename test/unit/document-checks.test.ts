@@ -14,7 +14,11 @@ interface Case {
   nearMissVersion?: string;
   /** Expected pointer of the finding. */
   pointer?: string;
+  /** The document's path, when it is not a config.json (the LSR's config.lua). */
+  file?: string;
 }
+
+const LUA = '/ems/etc/config.lua';
 
 const lines = (...l: string[]) => l.join('\n');
 const head = `"ws_servers": [{ "host": "twx.example.com", "port": 443 }], "appKey": "${GUID}"`;
@@ -58,6 +62,12 @@ const CASES: Case[] = [
   { code: 'plaintext-secret', trigger: config(), version: '5.4.7', nearMiss: config(), nearMissVersion: '5.4.8', pointer: '/appKey' },
   { code: 'encrypted-value-malformed', trigger: config({ appKey: 'AES:AAAA' }), nearMiss: config({ appKey: AES }), pointer: '/appKey' },
   { code: 'weak-cipher-suite', trigger: config({ certificates: { cipher_suite: 'ALL:!aNULL:!eNULL' } }), nearMiss: config({ certificates: { cipher_suite: 'ALL:!aNULL:!eNULL:!LOW:!3DES:!MD5:!EXP:!PSK:!DSS:!RC4:!SEED:!ADH:!IDEA:!SRP' } }), pointer: '/certificates/cipher_suite' },
+  { code: 'lua-syntax', trigger: 'scripts.rap_port = = 8000', nearMiss: 'scripts.rap_port = 8000', file: LUA },
+  { code: 'lsr-rap-ssl-disabled', trigger: 'scripts.rap_ssl = false', nearMiss: 'scripts.rap_ssl = true', pointer: '/scripts/rap_ssl', file: LUA },
+  { code: 'lsr-self-signed-allowed', trigger: 'scripts.rap_deny_selfsigned = "false"', nearMiss: 'scripts.rap_deny_selfsigned = true', pointer: '/scripts/rap_deny_selfsigned', file: LUA },
+  { code: 'lsr-validation-disabled', trigger: 'scripts.rap_validate = false', nearMiss: 'scripts.rap_validate = "yes"', pointer: '/scripts/rap_validate', file: LUA },
+  { code: 'lsr-server-ssl-disabled', trigger: 'scripts.script_resource_ssl = "FALSE"', nearMiss: 'scripts.script_resource_ssl = "True"', pointer: '/scripts/script_resource_ssl', file: LUA },
+  { code: 'lsr-server-auth-disabled', trigger: 'scripts.script_resource_authenticate = false', nearMiss: 'scripts.script_resource_authenticate = true', pointer: '/scripts/script_resource_authenticate', file: LUA },
 ];
 
 describe('every syntax, shape and policy code', () => {
@@ -69,20 +79,20 @@ describe('every syntax, shape and policy code', () => {
 
   for (const c of CASES) {
     test(`${c.code}: triggered, with its default severity${c.pointer ? ' and pointer' : ''}`, async () => {
-      const findings = (await check(c.trigger, { emsVersion: c.version ?? '5.5.0' })).filter((f) => f.code === c.code);
+      const findings = (await check(c.trigger, { emsVersion: c.version ?? '5.5.0' }, c.file)).filter((f) => f.code === c.code);
       assert.ok(findings.length > 0, `no ${c.code} in ${c.trigger}`);
       assert.equal(findings[0]!.severity, CODES[c.code].severity);
       if (c.pointer) assert.equal(findings[0]!.pointer, c.pointer);
     });
 
     test(`${c.code}: near miss stays quiet`, async () => {
-      const findings = await check(c.nearMiss, { emsVersion: c.nearMissVersion ?? c.version ?? '5.5.0' });
+      const findings = await check(c.nearMiss, { emsVersion: c.nearMissVersion ?? c.version ?? '5.5.0' }, c.file);
       assert.deepEqual(findings.filter((f) => f.code === c.code).map((f) => f.message), []);
     });
 
     test(`${c.code}: its quick fix, where it has one, removes the finding`, async (t) => {
       const settings = { emsVersion: c.version ?? '5.5.0' };
-      const finding = (await check(c.trigger, settings)).find((f) => f.code === c.code && f.data?.fixes?.length);
+      const finding = (await check(c.trigger, settings, c.file)).find((f) => f.code === c.code && f.data?.fixes?.length);
       if (!finding) {
         assert.ok(!['json-comment', 'json-trailing-comma', 'unknown-property', 'wrong-type', 'missing-companion', 'whitespace-in-value', 'removed-property', 'validation-disabled'].includes(c.code),
           `${c.code} must offer a fix`);

@@ -32,9 +32,11 @@ export type Parsed = { kind: 'check'; args: CheckArgs } | { kind: 'connect'; arg
 export const USAGE = `Usage: ems-config check [options] <path>...
 
 Checks ThingWorx Edge MicroServer config.json files: JSON syntax as the EMS reads it, every key against
-the schema, security policy, and the certificate and key files the config names.
+the schema, security policy, and the certificate and key files the config names; and the Lua Script
+Resource's config.lua: its settings as the LSR reads them, its security switches and its files.
 
-  <path>                      a config.json, or a folder searched for **/etc/config.json
+  <path>                      a config.json (or the LSR's config.lua), or a folder searched for
+                              **/etc/config.json and the config.lua beside each
   --home <dir>                EMS home that relative paths resolve against
                               (default: the parent of the config's etc/ folder, else the config's folder)
   --ems-version <x.y.z>       EMS release the config is meant for (default: the release of the wsems

@@ -1,4 +1,4 @@
-// Folder search for **/etc/config.json. Symbolic links to folders are not followed (no loops), and
+// Folder search for **/etc/config.json, and the LSR's etc/config.lua beside each. Symbolic links to folders are not followed (no loops), and
 // node_modules and VCS folders are skipped.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -19,16 +19,21 @@ export async function findConfigs(folder: string): Promise<string[]> {
     for (const entry of entries) {
       if (!entry.isDirectory() || SKIP.has(entry.name)) continue;
       const child = path.join(dir, entry.name);
-      if (entry.name === 'etc') {
-        const config = path.join(child, 'config.json');
-        if (await isFile(config)) found.push(config);
-      }
+      if (entry.name === 'etc') found.push(...(await configsIn(child)));
       await walk(child, depth + 1);
     }
   };
-  if (path.basename(folder) === 'etc' && (await isFile(path.join(folder, 'config.json')))) found.push(path.join(folder, 'config.json'));
+  if (path.basename(folder) === 'etc') found.push(...(await configsIn(folder)));
   await walk(folder, 0);
   return found.sort();
+}
+
+/** An etc/ folder's config.json, and its config.lua when the config.json is there. */
+async function configsIn(etc: string): Promise<string[]> {
+  const json = path.join(etc, 'config.json');
+  if (!(await isFile(json))) return [];
+  const lua = path.join(etc, 'config.lua');
+  return (await isFile(lua)) ? [json, lua] : [json];
 }
 
 async function isFile(file: string): Promise<boolean> {

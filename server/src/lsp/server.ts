@@ -10,7 +10,7 @@ import { nodeNetwork } from '../node/network';
 import { WatchedStats } from '../node/watchedStats';
 import {
   attach, type CheckRequest, type CheckResult, connectionMarkdown, type ConnectionResult, createEmsService, type DetachedCheck, documentOnly, type EmsService,
-  lensTitle, type Settings,
+  isLuaConfig, lensTitle, type Settings,
 } from '../service';
 import { CheckPool, CheckStopped, DEFAULT_DEADLINE_MS } from './checkPool';
 import { codeActions, toCompletionItem, toDiagnostic } from './convert';
@@ -320,7 +320,8 @@ export function startServer(connection: Connection, timers: Timers = SYSTEM_TIME
     const refused = refusal();
     if (refused) return refused;
     const document = documents.get(uri);
-    return document ? answer(document) : empty;
+    // Outline, folding and formatting read JSON: a config.lua is not touched by them.
+    return document && !isLuaConfig(fsPath(uri)) ? answer(document) : empty;
   };
   connection.onDocumentSymbol((params) => withDocument(params.textDocument.uri, [], outline));
   connection.onFoldingRanges((params) => withDocument(params.textDocument.uri, [], folding));

@@ -25,6 +25,7 @@ export const CODES = {
   'json-invalid-escape': { category: 'syntax', severity: 'error', summary: 'A backslash escape JSON does not allow, usually a Windows path.' },
   'suspicious-escape': { category: 'syntax', severity: 'warning', summary: 'A legal escape (\\t, \\n, \\r, \\b, \\f) that is almost surely a Windows path separator.' },
   'duplicate-key': { category: 'syntax', severity: 'warning', summary: 'The same key twice in one object.' },
+  'lua-syntax': { category: 'syntax', severity: 'error', summary: 'config.lua is not valid Lua 5.1; the LSR cannot load it.' },
   'top-level-not-object': { category: 'syntax', severity: 'error', summary: 'The document is not a JSON object.' },
   // Shape
   'unknown-property': { category: 'shape', severity: 'warning', summary: 'A key the EMS does not read.' },
@@ -54,6 +55,11 @@ export const CODES = {
   'fips-unsupported': { category: 'policy', severity: 'warning', summary: 'fips.enabled is true for an EMS release without FIPS support.' },
   'plaintext-secret': { category: 'policy', severity: 'information', summary: 'A secret in clear text for an EMS that does not encrypt it itself.' },
   'encrypted-value-malformed': { category: 'policy', severity: 'error', summary: 'An AES: value whose body is not Base64 of whole 16-byte blocks.' },
+  'lsr-rap-ssl-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: the LSR connects to the EMS\'s REST server without TLS (scripts.rap_ssl not true).' },
+  'lsr-self-signed-allowed': { category: 'policy', severity: 'warning', summary: 'config.lua: the LSR accepts a self-signed EMS certificate (scripts.rap_deny_selfsigned not true).' },
+  'lsr-validation-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: scripts.rap_validate is false.' },
+  'lsr-server-ssl-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: the LSR\'s HTTP server runs without TLS.' },
+  'lsr-server-auth-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: scripts.script_resource_authenticate is false.' },
   'weak-cipher-suite': { category: 'policy', severity: 'warning', summary: 'cipher_suite enables aNULL, eNULL, EXPORT, RC4, MD5 or DES ciphers.' },
   // Files
   'relative-path': { category: 'files', severity: 'information', summary: 'A relative path; the EMS resolves it against its working directory.' },

@@ -5,6 +5,7 @@ import { checkDocument, type CheckRequest, type DocumentCheck } from './checks';
 import type { FileReference } from './checks/files';
 import { CODES } from './codes';
 import { emsHome } from './document/home';
+import { checkLuaDocument, isLuaConfig } from './lua';
 import { normalizeSettings } from './settings';
 import type { CheckResult } from './target/result';
 import type { Finding } from './types';
@@ -14,11 +15,17 @@ export type DetachedFile = Omit<FileReference, 'parsed'> & { parsed?: Omit<NonNu
 
 export interface DetachedCheck extends Omit<CheckResult, 'document' | 'files'> {
   files: DetachedFile[];
+  /** The document's kind, to rebuild it with the right reader. */
+  kind?: 'lsr';
 }
 
 export function detach(result: CheckResult): DetachedCheck {
-  const { document: _document, files, ...rest } = result;
-  return { ...rest, files: files.map(({ parsed, ...file }) => (parsed ? { ...file, parsed: withoutHandle(parsed) } : file)) };
+  const { document, files, ...rest } = result;
+  return { ...rest, ...(document.kind ? { kind: document.kind } : {}), files: files.map(({ parsed, ...file }) => (parsed ? { ...file, parsed: withoutHandle(parsed) } : file)) };
+}
+
+function documentOf(text: string, version: string, lsr: boolean): DocumentCheck {
+  return (lsr ? checkLuaDocument : checkDocument)(text, parseVersion(version)!);
 }
 
 function withoutHandle(parsed: NonNullable<FileReference['parsed']>): DetachedFile['parsed'] {
@@ -37,7 +44,7 @@ export function attach(detached: DetachedCheck, text: string): CheckResult {
     ...detached,
     files: detached.files as FileReference[],
     get document() {
-      return (document ??= checkDocument(text, parseVersion(detached.target.release)!));
+      return (document ??= documentOf(text, detached.target.release, detached.kind === 'lsr'));
     },
   };
 }
@@ -49,7 +56,7 @@ export function attach(detached: DetachedCheck, text: string): CheckResult {
 export function documentOnly(request: CheckRequest, why: string): CheckResult {
   const settings = normalizeSettings(request.settings);
   const target: CheckResult['target'] = { release: settings.emsVersion, source: settings.emsVersionSource ?? 'setting' };
-  const document = checkDocument(request.text, parseVersion(target.release)!);
+  const document = documentOf(request.text, target.release, isLuaConfig(request.path));
   const incomplete: Finding = {
     code: 'check-incomplete', severity: CODES['check-incomplete'].severity, pointer: '',
     range: document.model.rangeOf(0, 0), message: `The certificate and key files were not checked: ${why}.`,

@@ -13,6 +13,7 @@ import { emsHome } from './document/home';
 import { TrustGates } from './document/trust';
 import type { TextIndex } from './document/model';
 import { complete, type CompletionEntry } from './features/complete';
+import { checkLuaDocument, isLuaConfig } from './lua';
 import { type Hover, hover } from './features/hover';
 import { type DocumentLinkEntry, documentLinks } from './features/links';
 import { certificateReport } from './features/report';
@@ -59,27 +60,30 @@ export function createEmsService(ports: ServicePorts): EmsService {
       const fs = gates.portFor(settings, home);
       const { target, files: binaryFiles } = await resolveTarget(settings, home, fs, binaries);
       const version = parseVersion(target.release)!;
-      const document = checkDocument(request.text, version);
+      // config.lua is the LSR's: Lua, its own settings, the same file checks.
+      const document = isLuaConfig(request.path) ? checkLuaDocument(request.text, version) : checkDocument(request.text, version);
       const sink = new FindingSink(document.model);
       if (request.invalidUtf8At !== undefined) sink.findings.push(encodingFinding(document.model, request.invalidUtf8At));
       const now = ports.now();
-      const { references: files, dependencies } = await checkFilesReusing(document.visits, { home, version, settings, now, fs, cache, sink }, reuse);
+      const program = document.kind === 'lsr' ? 'the LSR' : 'the EMS';
+      const { references: files, dependencies } = await checkFilesReusing(document.visits, { home, version, settings, now, fs, cache, sink, program }, reuse);
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
       // The binary the release was looked for in is watched like the files the checks read.
       const watched = binaryFiles.length ? { ...dependencies, files: [...new Set([...dependencies.files, ...binaryFiles])] } : dependencies;
       return { findings: capped(sortFindings(findings), settings.severity), home, files, dependencies: watched, document, settings, now, target };
     },
-    complete: (result, position) => complete(result, position, { fs: gates.portFor(result.settings, result.home), cache }),
+    // Completion and hovers know config.json's schema only; config.lua gets its findings, links and report.
+    complete: async (result, position) => result.document.kind === 'lsr' ? [] : complete(result, position, { fs: gates.portFor(result.settings, result.home), cache }),
     // What a file or the document holds must not reorder what the editor shows: no bidi overrides.
     hover: (result, position) => {
-      const found = hover(result, position);
+      const found = result.document.kind === 'lsr' ? undefined : hover(result, position);
       return found && { ...found, contents: withoutBidi(found.contents) };
     },
     links: documentLinks,
     report: (result, label) => withoutBidi(certificateReport(result, label)),
     status: documentStatus,
     settings: normalizeSettings,
-    connectTargets: (result) => result.settings.trust?.trusted === false ? [] : connectTargets(result.document.model, parseVersion(result.target.release)!, result.files),
+    connectTargets: (result) => result.settings.trust?.trusted === false || result.document.kind === 'lsr' ? [] : connectTargets(result.document.model, parseVersion(result.target.release)!, result.files),
     async testConnection(result, id, options = {}) {
       const release = result.target.release;
       const target = connectTargets(result.document.model, parseVersion(release)!, result.files).find((candidate) => candidate.id === id);
@@ -142,6 +146,7 @@ export { attach, type DetachedCheck, detach, documentOnly } from './detached';
 export type { FileDependencies } from './checks/inputs';
 export { ALL_CODES, CODES, type Code, isCode, isLevel, type Level, type Severity } from './codes';
 export { decodeConfig } from './document/decode';
+export { isLuaConfig } from './lua';
 export { MAX_DEPTH, nestsTooDeep } from './document/model';
 export { isSecretKey } from './document/schema';
 export type { CompletionEntry } from './features/complete';

@@ -68,6 +68,8 @@ export interface FilesContext {
   fs: FileSystemPort;
   cache: PkiCache;
   sink: FindingSink;
+  /** Who opens the files: 'the EMS' (config.json) or 'the LSR' (config.lua). Default the EMS. */
+  program?: string;
 }
 
 /** A value the schema says names a file or a folder. */
@@ -128,6 +130,10 @@ function checkTrustAnchors(references: readonly FileReference[], visits: readonl
     const certificates = files.flatMap((f) => f.parsed!.certificates);
     if (!certificates.length || certificates.some((c) => c.selfSigned)) continue;
     const name = setting.split('/').pop();
+    if (context.program === 'the LSR') {
+      context.sink.add('ca-list-no-root', `${name} holds no root (self-signed) certificate, so the EMS's certificate cannot chain up to it: OpenSSL accepts no chain that ends below a root ("unable to get issuer certificate"). Add the root CA that issued the EMS's certificate.`, first.node, first.pointer);
+      continue;
+    }
     context.sink.add('ca-list-no-root', `${name} holds no root (self-signed) certificate, so no platform certificate can chain up to it and the EMS does not connect (observed on EMS 5.3.4: with only the intermediate CA listed it refused the server certificate, "Invalid certificate"; with only the server's own certificate it stalled in certificate checking). Add the root CA that issued the chain.`,
       first.node, first.pointer);
   }
@@ -169,12 +175,12 @@ async function resolveAndRead(visit: Visit, context: FilesContext): Promise<File
   const hostPath = fs.platform === 'win32' ? path.win32 : path.posix;
   if (!hostPath.isAbsolute(written)) {
     if (!context.home) {
-      sink.add('relative-path', `${written} is relative, and this document has no location to resolve it against; the EMS resolves it against its working directory. Use an absolute path.`, visit.node, visit.pointer);
+      sink.add('relative-path', `${written} is relative, and this document has no location to resolve it against; ${context.program ?? 'the EMS'} resolves it against its working directory. Use an absolute path.`, visit.node, visit.pointer);
       return reference;
     }
     reference.home = context.home;
     reference.resolved = hostPath.resolve(context.home, written);
-    sink.add('relative-path', `${written} is relative: checked as ${reference.resolved} (EMS home ${context.home}); the EMS resolves it against its working directory, which differs when it runs as a service. Use an absolute path.`,
+    sink.add('relative-path', `${written} is relative: checked as ${reference.resolved} (EMS home ${context.home}); ${context.program ?? 'the EMS'} resolves it against its working directory, which differs when it runs as a service. Use an absolute path.`,
       visit.node, visit.pointer, { resolved: reference.resolved, fixes: [replaceFix(sink, visit.node, JSON.stringify(reference.resolved), 'Use the absolute path')] });
   } else {
     reference.resolved = hostPath.normalize(written);
@@ -213,11 +219,11 @@ async function readPki(visit: Visit, reference: FileReference, context: FilesCon
     case 'directory':
     case 'not-regular':
       reference.status = 'not-regular';
-      sink.add('not-a-regular-file', `${file} is ${read.kind === 'directory' ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; the EMS needs a ${roleNoun(reference.role)} file here.`, visit.node, visit.pointer);
+      sink.add('not-a-regular-file', `${file} is ${read.kind === 'directory' ? 'a folder' : 'not a regular file (a FIFO, socket or device)'}; ${context.program ?? 'the EMS'} needs a ${roleNoun(reference.role)} file here.`, visit.node, visit.pointer);
       return;
     case 'empty':
       reference.status = 'empty';
-      sink.add('file-empty', `${file} is empty; the EMS needs a ${roleNoun(reference.role)} here.`, visit.node, visit.pointer);
+      sink.add('file-empty', `${file} is empty; ${context.program ?? 'the EMS'} needs a ${roleNoun(reference.role)} here.`, visit.node, visit.pointer);
       return;
     case 'too-large':
       reference.status = 'too-large';
@@ -249,13 +255,13 @@ async function fileError(visit: Visit, reference: FileReference, error: unknown,
         return { ...replaceFix(sink, visit.node, JSON.stringify(replacement), `Change to "${replacement}"`), ...(i === 0 ? { preferred: true } : {}) };
       });
       const hint = similar.length ? ` Similar files there: ${similar.join(', ')}.` : '';
-      sink.add('file-not-found', `${file} does not exist; the EMS will fail to load this ${roleNoun(reference.role)}.${hint}`, visit.node, visit.pointer,
+      sink.add('file-not-found', `${file} does not exist; ${context.program ?? 'the EMS'} will fail to load this ${roleNoun(reference.role)}.${hint}`, visit.node, visit.pointer,
         { similar, fixes });
       return;
     }
     case 'not-regular':
       reference.status = 'not-regular';
-      sink.add('not-a-regular-file', `${file} is not a regular file; the EMS needs a ${roleNoun(reference.role)} file here.`, visit.node, visit.pointer);
+      sink.add('not-a-regular-file', `${file} is not a regular file; ${context.program ?? 'the EMS'} needs a ${roleNoun(reference.role)} file here.`, visit.node, visit.pointer);
       return;
     case 'too-large':
       reference.status = 'too-large';

@@ -43,7 +43,7 @@ export async function checkFilesReusing(visits: readonly Visit[], context: Omit<
   const targets = fileTargets(visits);
   const generation = context.fs.generation?.();
   // Trust is part of it: verdicts refused in an untrusted workspace must not be replayed once it is trusted.
-  const contextKey = `${JSON.stringify(context.home ?? null)} ${context.version} ${context.settings.expiryWarningDays} ${JSON.stringify(context.settings.trust ?? null)}`;
+  const contextKey = `${context.program ?? ''} ${JSON.stringify(context.home ?? null)} ${context.version} ${context.settings.expiryWarningDays} ${JSON.stringify(context.settings.trust ?? null)}`;
   const now = context.now.getTime();
   if (generation !== undefined) {
     const known = store.find(generation, now, (entry) => entry.context === contextKey && entry.inputs.holdsFor(targets));

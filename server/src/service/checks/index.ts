@@ -15,6 +15,8 @@ export interface DocumentCheck {
   findings: Finding[];
   /** Every value the schema walk reached, with its schema (empty when the document is not an EMS config). */
   visits: Visit[];
+  /** 'lsr': the Lua Script Resource's config.lua (service/lua), whose tree is built from Lua, not JSON. */
+  kind?: 'lsr';
 }
 
 export interface CheckRequest {

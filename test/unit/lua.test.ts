@@ -92,3 +92,16 @@ test('certificate and key files are judged as config.json\'s: the CA list, the L
   const missing = await findings([...SECURE, 'scripts.rap_cert_file = "/nowhere/ca.pem"']);
   assert.match(missing[0]!.message, /does not exist; the LSR will fail to load this CA list/);
 });
+
+test('hostile config.lua: nesting past the parser\'s stack, long chains and binary bytes end in a finding, never a throw', async () => {
+  const cases: [string, string, string[]][] = [
+    ['blocks 50,000 deep', 'do '.repeat(50_000) + 'end '.repeat(50_000), ['lua-syntax']],
+    ['`..` 50,000 long', `scripts.x = ${Array(50_000).fill('"a"').join(' .. ')}`, ['lua-syntax']],
+    ['`or` 50,000 long: parsed, not evaluated', `scripts.rap_ssl = ${Array(50_000).fill('nil').join(' or ')} or true\n${SECURE.slice(3).join('\n')}`, []],
+    ['binary bytes', Buffer.from(Array.from({ length: 4096 }, (_, i) => i % 256)).toString('latin1'), ['lua-syntax']],
+  ];
+  for (const [name, text, expected] of cases) {
+    const result = await check(text, { emsVersion: '5.4.0' }, LUA);
+    assert.deepEqual(result.findings.map((f) => f.code).filter((code) => code !== 'lsr-rap-ssl-disabled'), expected, name);
+  }
+});

@@ -145,11 +145,15 @@ function checkScript(name: string, table: Node, pointer: string, sink: FindingSi
   }
 }
 
+const KNOWN = Object.keys(LSR_SCHEMA.settings);
+const KNOWN_BY_LOWER_CASE = new Map(KNOWN.map((key) => [key.toLowerCase(), key]));
+
 /** Other keys reach every script as strings, so a script may read them: only a near miss of a known key is said. */
 function unknown(key: string, keyNode: Node, pointer: string, model: Model, sink: FindingSink): void {
-  const known = Object.keys(LSR_SCHEMA.settings);
-  const sameLetters = known.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
-  const near = sameLetters ?? known.map((candidate) => ({ candidate, distance: editDistance(candidate, key) })).filter((entry) => entry.distance <= 2).sort((a, b) => a.distance - b.distance)[0]?.candidate;
+  const sameLetters = KNOWN_BY_LOWER_CASE.get(key.toLowerCase());
+  // A distance is at least the difference in length: only keys of about the same length are measured.
+  const near = sameLetters ?? KNOWN.filter((candidate) => Math.abs(candidate.length - key.length) <= 2)
+    .map((candidate) => ({ candidate, distance: editDistance(candidate, key) })).filter((entry) => entry.distance <= 2).sort((a, b) => a.distance - b.distance)[0]?.candidate;
   if (!near) return;
   sink.add('unknown-property', sameLetters
     ? `scripts.${key} is not read: Lua keys are case-sensitive and the LSR reads scripts.${near}.`

@@ -7,6 +7,9 @@ import * as luaparse from 'luaparse';
 import type { Model, TextIndex } from '../document/model';
 import type { FindingSink } from '../document/findings';
 
+/** How deep a value's expression is evaluated: far beyond `"a" or "b"` and a table of tables. */
+const MAX_LITERAL_DEPTH = 32;
+
 /** Far beyond any real config.lua; luaparse descends recursively, so deeper text is refused before it. */
 export const MAX_LUA_DEPTH = 200;
 
@@ -32,6 +35,12 @@ export function parseLua(index: TextIndex, sink: FindingSink): LuaDocument {
   try {
     chunk = luaparse.parse(text, { locations: false, ranges: true, comments: false, scope: false, luaVersion: '5.1', encodingMode: 'pseudo-latin1' });
   } catch (error) {
+    // luaparse descends recursively: blocks or expressions nested past the stack end here. Lua 5.1 itself
+    // stops at 200 levels ("chunk has too many syntax levels").
+    if (error instanceof RangeError) {
+      sink.add('lua-syntax', 'The file nests blocks or expressions too deeply to be read; Lua itself stops at 200 levels ("chunk has too many syntax levels"), so the LSR cannot load it.', { offset: 0, length: 0 }, '');
+      return { model: { ...model, root: undefined } };
+    }
     const { index: at = 0, message = 'syntax error' } = error as { index?: number; message?: string };
     sink.add('lua-syntax', `Lua syntax error: ${message.replace(/^\[\d+:\d+\] /, '')}. The LSR cannot load this file.`, { offset: Math.min(at, text.length), length: 1 }, '');
     return { model: { ...model, root: undefined } };
@@ -96,7 +105,9 @@ function scriptsKey(variable: luaparse.Expression | luaparse.Identifier): { name
  * literals, and `Password("…")`. Anything else (a variable, a call, arithmetic) is not evaluated: no node, and
  * nothing is said about its value.
  */
-function literal(expression: Expression, parent: Node): Node | undefined {
+function literal(expression: Expression, parent: Node, depth = 0): Node | undefined {
+  // Past MAX_LITERAL_DEPTH (a long `a or b or …` chain, tables in tables) the value is not evaluated.
+  if (depth > MAX_LITERAL_DEPTH) return undefined;
   const [start, end] = span(expression);
   const at = { offset: start, length: end - start, parent };
   switch (expression.type) {
@@ -106,16 +117,16 @@ function literal(expression: Expression, parent: Node): Node | undefined {
     case 'NilLiteral': return { type: 'null', value: null, ...at };
     case 'LogicalExpression': {
       // Lua: `a or b` is a unless a is nil or false; `a and b` is b unless a is.
-      const left = literal(expression.left, parent);
+      const left = literal(expression.left, parent, depth + 1);
       if (!left) return undefined;
       const falsy = left.type === 'null' || left.value === false;
-      const chosen = expression.operator === 'or' ? (falsy ? literal(expression.right, parent) : left) : (falsy ? left : literal(expression.right, parent));
+      const chosen = expression.operator === 'or' ? (falsy ? literal(expression.right, parent, depth + 1) : left) : (falsy ? left : literal(expression.right, parent, depth + 1));
       return chosen && { ...chosen, ...at };
     }
     case 'BinaryExpression': {
       if (expression.operator !== '..') return undefined;
-      const left = literal(expression.left, parent);
-      const right = literal(expression.right, parent);
+      const left = literal(expression.left, parent, depth + 1);
+      const right = literal(expression.right, parent, depth + 1);
       const joinable = (node: Node | undefined) => node?.type === 'string' || node?.type === 'number';
       return joinable(left) && joinable(right) ? { type: 'string', value: `${left!.value}${right!.value}`, ...at } : undefined;
     }
@@ -134,7 +145,7 @@ function literal(expression: Expression, parent: Node): Node | undefined {
         if (name === undefined) continue;
         const property: Node = { type: 'property', offset: span(field)[0], length: span(field)[1] - span(field)[0], parent: table, children: [] };
         const keyNode: Node = { type: 'string', value: name, offset: span(field.key)[0], length: span(field.key)[1] - span(field.key)[0], parent: property };
-        const value = literal(field.value, property);
+        const value = literal(field.value, property, depth + 1);
         property.children = value ? [keyNode, value] : [keyNode];
         table.children!.push(property);
       }

@@ -50,6 +50,7 @@ export default tseslint.config(
   room(['server/src/service/target/**'], ['features', 'cache'], 'target/ decides the release a file is checked as; the features read it, not the other way.'),
   room(['server/src/service/features/**'], [], ''),
   room(['server/src/service/lua/**'], ['features', 'cache', 'target', 'connect'], 'lua/ is config.lua\'s document and checks, beside document/ and checks/.'),
+  room(['server/src/service/pair/**'], ['features', 'target'], 'pair/ holds config.json and config.lua against each other; the façade runs it.'),
   room(['server/src/service/connect/**'], ['features', 'cache'], 'connect/ tests one endpoint from a checked config; the façade hands it the cache.'),
   {
     files: ['server/src/lsp/**', 'server/src/cli/**'],

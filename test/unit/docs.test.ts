@@ -20,6 +20,7 @@ const CATEGORY_HEADINGS: Record<Category, string> = {
   policy: 'Security policy',
   files: 'Files',
   contents: 'Contents',
+  pair: 'Cross-file: config.json and config.lua',
 };
 
 interface Section {

@@ -83,7 +83,7 @@ export function formatJson(reports: readonly FileReport[]): string {
     path: r.path,
     home: r.home ?? null,
     target: r.target,
-    diagnostics: r.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, pointer: f.pointer, range: f.range })),
+    diagnostics: r.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, pointer: f.pointer, range: f.range, ...(f.data?.related ? { related: f.data.related } : {}) })),
   }));
   return JSON.stringify({ version: 1, files, summary: summarize(reports) }, null, 2) + '\n';
 }

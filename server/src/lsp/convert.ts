@@ -4,6 +4,7 @@ import {
   CodeAction, CodeActionKind, type CompletionItem, CompletionItemKind, CompletionItemTag, type Diagnostic, DiagnosticSeverity, InsertTextFormat,
   MarkupKind, type Position, type TextEdit,
 } from 'vscode-languageserver/node';
+import { pathToFileURL } from 'node:url';
 import type { CompletionEntry, Finding, FindingData, Fix, Severity } from '../service';
 import { SelectCommand } from './protocol';
 
@@ -22,7 +23,8 @@ export interface DiagnosticData extends FindingData {
 
 export function toDiagnostic(finding: Finding): Diagnostic {
   const data: DiagnosticData = { ...finding.data, pointer: finding.pointer };
-  return { range: finding.range, severity: SEVERITY[finding.severity], code: finding.code, source: SOURCE, message: finding.message, data };
+  const related = finding.data?.related?.map((r) => ({ location: { uri: pathToFileURL(r.path).href, range: r.range }, message: r.message }));
+  return { range: finding.range, severity: SEVERITY[finding.severity], code: finding.code, source: SOURCE, message: finding.message, data, ...(related ? { relatedInformation: related } : {}) };
 }
 
 function fixesOf(diagnostic: Diagnostic): Fix[] {

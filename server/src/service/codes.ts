@@ -4,7 +4,7 @@ import { PKI_CODES } from '../pki/codes';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 export type Level = Severity | 'off';
-export type Category = 'syntax' | 'shape' | 'policy' | 'files' | 'contents';
+export type Category = 'syntax' | 'shape' | 'policy' | 'files' | 'contents' | 'pair';
 
 export interface CodeInfo {
   readonly category: Category;
@@ -60,6 +60,11 @@ export const CODES = {
   'lsr-validation-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: scripts.rap_validate is false.' },
   'lsr-server-ssl-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: the LSR\'s HTTP server runs without TLS.' },
   'lsr-server-auth-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: scripts.script_resource_authenticate is false.' },
+  'lsr-ems-mismatch': { category: 'pair', severity: 'warning', summary: 'config.json and the config.lua beside it disagree on how the LSR reaches the EMS (TLS, port, host, authentication).' },
+  'lsr-ems-host-loopback': { category: 'pair', severity: 'information', summary: 'One side writes localhost, the other 127.0.0.1: the same machine unless localhost is ::1 there.' },
+  'lsr-ca-missing': { category: 'pair', severity: 'error', summary: 'scripts.rap_cert_file does not hold the CA of http_server.certificate: the LSR refuses the EMS.' },
+  'lsr-self-signed-refused': { category: 'pair', severity: 'error', summary: 'http_server.certificate is self-signed and scripts.rap_deny_selfsigned is true: the LSR refuses it.' },
+  'lsr-log-directory-shared': { category: 'pair', severity: 'warning', summary: 'The EMS and the LSR publish their logs to the same folder, with the same file names.' },
   'weak-cipher-suite': { category: 'policy', severity: 'warning', summary: 'cipher_suite enables aNULL, eNULL, EXPORT, RC4, MD5 or DES ciphers.' },
   // Files
   'relative-path': { category: 'files', severity: 'information', summary: 'A relative path; the EMS resolves it against its working directory.' },

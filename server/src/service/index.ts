@@ -14,6 +14,7 @@ import { TrustGates } from './document/trust';
 import type { TextIndex } from './document/model';
 import { complete, type CompletionEntry } from './features/complete';
 import { checkLuaDocument, isLuaConfig } from './lua';
+import { checkPair, SiblingModels } from './pair';
 import { type Hover, hover } from './features/hover';
 import { type DocumentLinkEntry, documentLinks } from './features/links';
 import { certificateReport } from './features/report';
@@ -52,6 +53,7 @@ export function createEmsService(ports: ServicePorts): EmsService {
   const reuse: FilesReuse = new ReuseStore();
   const binaries = new BinaryVersions();
   const gates = new TrustGates(ports.fs);
+  const siblings = new SiblingModels();
   return {
     async check(request) {
       const settings = normalizeSettings(request.settings);
@@ -67,9 +69,12 @@ export function createEmsService(ports: ServicePorts): EmsService {
       const now = ports.now();
       const program = document.kind === 'lsr' ? 'the LSR' : 'the EMS';
       const { references: files, dependencies } = await checkFilesReusing(document.visits, { home, version, settings, now, fs, cache, sink, program }, reuse);
+      // The config.lua beside a config.json (and back) must agree with it; a change to it re-checks this one.
+      const sibling = request.path ? await checkPair({ path: request.path, lsr: document.kind === 'lsr', model: document.model, version, fs, cache, now, sink, files, siblings }) : undefined;
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
-      // The binary the release was looked for in is watched like the files the checks read.
-      const watched = binaryFiles.length ? { ...dependencies, files: [...new Set([...dependencies.files, ...binaryFiles])] } : dependencies;
+      // The binary the release was looked for in, and the sibling config, are watched like the files the checks read.
+      const extra = [...binaryFiles, ...(sibling ? [sibling] : [])];
+      const watched = extra.length ? { ...dependencies, files: [...new Set([...dependencies.files, ...extra])] } : dependencies;
       return { findings: capped(sortFindings(findings), settings.severity), home, files, dependencies: watched, document, settings, now, target };
     },
     // Completion and hovers know config.json's schema only; config.lua gets its findings, links and report.

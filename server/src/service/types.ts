@@ -30,7 +30,16 @@ export interface Fix {
 
 export interface FindingData {
   fixes?: Fix[];
+  /** Values in other files the finding is about (config.lua beside config.json): LSP relatedInformation. */
+  related?: Related[];
   [key: string]: unknown;
+}
+
+export interface Related {
+  /** Absolute file-system path. */
+  path: string;
+  range: Range;
+  message: string;
 }
 
 export interface Finding {

@@ -214,7 +214,7 @@ class Pair {
   }
 
   /** A certificate setting's file, parsed through the cache: this document's reference, else read from disk. */
-  private async pki(value: Value, side: Side): Promise<{ certificate: import('node:crypto').X509Certificate; info: import('../../pki').CertInfo }[] | undefined> {
+  private async pki(value: Value, side: Side): Promise<ReturnType<typeof certificatesOf> | undefined> {
     const here: Side = this.context.lsr ? 'lua' : 'json';
     let parsed: ParsedPki | undefined;
     if (side === here) {

@@ -105,3 +105,15 @@ test('hostile config.lua: nesting past the parser\'s stack, long chains and bina
     assert.deepEqual(result.findings.map((f) => f.code).filter((code) => code !== 'lsr-rap-ssl-disabled'), expected, name);
   }
 });
+
+test('hovers: a key says how the LSR reads it and its binary default; a file value shows what the file holds; nothing echoes a secret', async () => {
+  const { service, check: checkIn } = memoryService({ files: fixtures(MEMORY_PKI) });
+  const text = [...SECURE, `scripts.rap_cert_file = "${memoryPki('root-ca.pem')}"`, 'scripts.rap_password = "s3cret"'].join('\n');
+  const result = await checkIn(text, { emsVersion: '5.4.0' }, LUA);
+  const at = (line: number, character: number) => service.hover(result, { line, character })?.contents ?? '';
+  assert.match(at(2, 10), /^`scripts\.rap_ssl` — Connect to the EMS over HTTPS\./);
+  assert.match(at(2, 10), /Read as: true, or the exact string "true"; anything else is false\. When not set: `false`\./);
+  assert.match(at(4, 10), /Read by the LSR from 5\.4\.0/);
+  assert.match(at(7, 30), /EMS Config Test Root CA/);
+  assert.doesNotMatch(at(8, 26), /s3cret/);
+});

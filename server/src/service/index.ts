@@ -77,11 +77,11 @@ export function createEmsService(ports: ServicePorts): EmsService {
       const watched = extra.length ? { ...dependencies, files: [...new Set([...dependencies.files, ...extra])] } : dependencies;
       return { findings: capped(sortFindings(findings), settings.severity), home, files, dependencies: watched, document, settings, now, target };
     },
-    // Completion and hovers know config.json's schema only; config.lua gets its findings, links and report.
+    // Completion knows config.json's schema only; config.lua gets hovers, its findings, links and report.
     complete: async (result, position) => result.document.kind === 'lsr' ? [] : complete(result, position, { fs: gates.portFor(result.settings, result.home), cache }),
     // What a file or the document holds must not reorder what the editor shows: no bidi overrides.
     hover: (result, position) => {
-      const found = result.document.kind === 'lsr' ? undefined : hover(result, position);
+      const found = hover(result, position);
       return found && { ...found, contents: withoutBidi(found.contents) };
     },
     links: documentLinks,

@@ -11,6 +11,7 @@ import { allowedTypes, propertySchema, ROOT_SCHEMA, type SchemaNode } from '../d
 import type { Position, Range } from '../types';
 import { atLeast, atMost, before, parseVersion, type Version } from '../version';
 import { article, capitalize } from '../../util/text';
+import { LSR_SCHEMA, type LsrSetting } from '../lua/checks';
 
 export interface Hover {
   /** Markdown. */
@@ -20,6 +21,7 @@ export interface Hover {
 
 export function hover(result: CheckResult, position: Position): Hover | undefined {
   const { model, visits } = result.document;
+  if (result.document.kind === 'lsr') return luaHover(result, position);
   // Not an EMS config (or not JSON enough to walk): nothing here is the schema's to explain.
   if (!model.root || !visits.length) return undefined;
   const node = findNodeAtOffset(model.root, model.offsetAt(position));
@@ -38,6 +40,46 @@ export function hover(result: CheckResult, position: Position): Hover | undefine
   const contents = settingDoc(node, version);
   return contents ? { contents, range } : undefined;
 }
+
+/**
+ * config.lua: on a scripts.* key, the LSR's account of it (schemas/lsr-config.schema.json: what it does, how the
+ * binary reads the value, its default, the releases that read it); on a file value, what the check found there.
+ */
+function luaHover(result: CheckResult, position: Position): Hover | undefined {
+  const { model } = result.document;
+  if (!model.root) return undefined;
+  const node = findNodeAtOffset(model.root, model.offsetAt(position));
+  if (!node || node.type === 'object' || node.type === 'property') return undefined;
+  const range = model.rangeOf(node.offset, node.length);
+  const property = node.parent?.type === 'property' ? node.parent : undefined;
+  const key = property?.children?.[0]?.value;
+  if (typeof key !== 'string' || property?.parent?.parent?.children?.[0]?.value !== 'scripts') return undefined;
+  const pointer = `/scripts/${key}`;
+  if (property.children?.[1] === node) {
+    const reference = result.files.find((f) => f.pointer === pointer);
+    return reference ? { contents: joinBlocks([[`${code(`scripts.${key}`)} · ${describeRole(reference.role)}`], ...describeFile(reference, result.files, result.now)]), range } : undefined;
+  }
+  const setting = LSR_SCHEMA.settings[key];
+  if (!setting) return undefined;
+  const since = setting['x-lsr-since'];
+  const until = setting['x-lsr-until'];
+  const lines = [
+    `${code(`scripts.${key}`)} — ${setting.description}`,
+    `Read as: ${READINGS[setting['x-lsr-read']]}.${setting.default === undefined ? '' : ` When not set: ${code(JSON.stringify(setting.default))}.`}`,
+    since || until ? `Read by the LSR ${since ? `from ${since}` : ''}${since && until ? ' ' : ''}${until ? `up to ${until}` : ''} (from its binaries: docs/lsr-config.md).` : 'Read by the LSR of 5.3.4 and 5.4.0 (from their binaries: docs/lsr-config.md).',
+  ];
+  return { contents: lines.join('\n\n'), range };
+}
+
+const READINGS: Record<LsrSetting['x-lsr-read'], string> = {
+  'c-boolean': 'true, or the exact string "true"; anything else is false',
+  'c-boolean-off': 'on unless false or the string "false"',
+  'choice-boolean': 'true or false (booleans or strings, any case); anything else stops the LSR',
+  number: 'a number, or a string holding one',
+  'lua-number': "Lua's tonumber; what it cannot read falls back to the default",
+  string: 'a string',
+  path: 'a file path',
+};
 
 // ─── The schema's account of a setting ──────────────────────────────────────────────────────────────────────
 

@@ -64,14 +64,29 @@ export async function checkPair(context: PairContext): Promise<string | undefine
 
 type Side = 'json' | 'lua';
 
-/** Parsed siblings by path, kept while size and mtime stay (a keystroke in one file reads nothing of the other). */
+/**
+ * Parsed siblings by path, kept while size and mtime stay; and, while a port that counts changes reports none
+ * (the language server's watchers), the last answer as it is, absent or not: a keystroke touches no disk.
+ */
 export class SiblingModels extends Recent<{ size: number; mtimeMs: number; version: string; model: Model }> {
+  readonly lastAnswer = new Recent<{ generation: number; version: string; model: Model | undefined }>(64);
+
   constructor() {
     super(64);
   }
 }
 
 async function siblingModel(other: string, context: PairContext): Promise<Model | undefined> {
+  const generation = context.fs.generation?.();
+  const version = context.version.join('.');
+  const last = context.siblings.lastAnswer.use(other);
+  if (generation !== undefined && last?.generation === generation && last.version === version) return last.model;
+  const model = await readSibling(other, context, version);
+  if (generation !== undefined) context.siblings.lastAnswer.keep(other, { generation, version, model });
+  return model;
+}
+
+async function readSibling(other: string, context: PairContext, version: string): Promise<Model | undefined> {
   let stat;
   try {
     stat = await context.fs.stat(other);
@@ -79,7 +94,6 @@ async function siblingModel(other: string, context: PairContext): Promise<Model 
     return undefined;
   }
   if (stat.kind !== 'file' || stat.size > MAX_SIBLING_BYTES) return undefined;
-  const version = context.version.join('.');
   const known = context.siblings.use(other);
   if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs && known.version === version) return known.model;
   let text: string;

@@ -117,3 +117,16 @@ test('hovers: a key says how the LSR reads it and its binary default; a file val
   assert.match(at(7, 30), /EMS Config Test Root CA/);
   assert.doesNotMatch(at(8, 26), /s3cret/);
 });
+
+test('completion: after `scripts.` the settings the release reads; after `= ` of a boolean, true and false', async () => {
+  const { service, check: checkIn } = memoryService();
+  const text = 'scripts.rap_ssl = true\nscripts.rap_v\nscripts.rap_deny_selfsigned = f';
+  const labels = async (release: string, line: number, character: number) =>
+    (await service.complete(await checkIn(text, { emsVersion: release }, LUA), { line, character })).map((entry) => entry.label);
+  const keys = await labels('5.4.0', 1, 13);
+  assert.ok(keys.includes('rap_validate') && keys.includes('script_resource_certificate_chain'), keys.join());
+  assert.ok(!(await labels('5.3.4', 1, 13)).includes('rap_validate'), '5.3.4 does not read it');
+  const entry = (await service.complete(await checkIn(text, { emsVersion: '5.4.0' }, LUA), { line: 1, character: 13 })).find((e) => e.label === 'rap_validate')!;
+  assert.deepEqual([entry.range.start.character, entry.range.end.character, entry.detail], [8, 13, 'on unless false or the string "false"']);
+  assert.deepEqual(await labels('5.4.0', 2, 31), ['true', 'false']);
+});

@@ -12,7 +12,7 @@ import { FindingSink } from './document/findings';
 import { emsHome } from './document/home';
 import { TrustGates } from './document/trust';
 import type { TextIndex } from './document/model';
-import { complete, type CompletionEntry } from './features/complete';
+import { complete, type CompletionEntry, luaComplete } from './features/complete';
 import { checkLuaDocument, isLuaConfig } from './lua';
 import { checkPair, SiblingModels } from './pair';
 import { type Hover, hover } from './features/hover';
@@ -77,8 +77,7 @@ export function createEmsService(ports: ServicePorts): EmsService {
       const watched = extra.length ? { ...dependencies, files: [...new Set([...dependencies.files, ...extra])] } : dependencies;
       return { findings: capped(sortFindings(findings), settings.severity), home, files, dependencies: watched, document, settings, now, target };
     },
-    // Completion knows config.json's schema only; config.lua gets hovers, its findings, links and report.
-    complete: async (result, position) => result.document.kind === 'lsr' ? [] : complete(result, position, { fs: gates.portFor(result.settings, result.home), cache }),
+    complete: async (result, position) => result.document.kind === 'lsr' ? luaComplete(result, position) : complete(result, position, { fs: gates.portFor(result.settings, result.home), cache }),
     // What a file or the document holds must not reorder what the editor shows: no bidi overrides.
     hover: (result, position) => {
       const found = hover(result, position);

@@ -18,6 +18,7 @@ import { allowedTypes, alternativeFor, type FileRole, schemaAt, type SchemaNode 
 import type { Edit, Position, Range } from '../types';
 import { atLeast, atMost, before, formatVersion, parseVersion, type Version } from '../version';
 import { capitalize, clip, isoDate } from '../../util/text';
+import { LSR_READINGS, LSR_SCHEMA, lsrReads } from '../lua/checks';
 
 export interface CompletionEntry {
   label: string;
@@ -475,4 +476,30 @@ function lastMatch(text: string, pattern: RegExp): number {
 
 function startsWith(name: string, prefix: string): boolean {
   return name.toLowerCase().startsWith(prefix.toLowerCase());
+}
+
+/**
+ * config.lua: after `scripts.`, the LSR's settings the target release reads (with how it reads each); after
+ * `scripts.<boolean setting> = `, true and false. Text-based: the line up to the cursor, as a Lua file half typed
+ * does not parse.
+ */
+export function luaComplete(result: CheckResult, position: Position): CompletionEntry[] {
+  const { model } = result.document;
+  const offset = model.offsetAt(position);
+  const line = model.text.slice(model.offsetAt({ line: position.line, character: 0 }), offset);
+  const version = parseVersion(result.target.release)!;
+  const key = /scripts\.([A-Za-z_]\w*)?$/.exec(line);
+  if (key) {
+    const typed = key[1] ?? '';
+    const range = model.rangeOf(offset - typed.length, typed.length);
+    return Object.entries(LSR_SCHEMA.settings).filter(([, setting]) => lsrReads(setting, version)).map(([name, setting]) => ({
+      label: name, kind: 'property' as const, detail: LSR_READINGS[setting['x-lsr-read']], documentation: setting.description,
+      insertText: name, snippet: false, range,
+    }));
+  }
+  const value = /scripts\.([A-Za-z_]\w*)\s*=\s*([a-z]*)$/.exec(line);
+  const setting = value ? LSR_SCHEMA.settings[value[1]!] : undefined;
+  if (!value || !setting || !/boolean/.test(setting['x-lsr-read'])) return [];
+  const range = model.rangeOf(offset - value[2]!.length, value[2]!.length);
+  return ['true', 'false'].map((word) => ({ label: word, kind: 'value' as const, insertText: word, snippet: false, range, ...(setting.default !== undefined && String(setting.default) === word ? { detail: 'the default when not set' } : {}) }));
 }

@@ -11,7 +11,7 @@ import { allowedTypes, propertySchema, ROOT_SCHEMA, type SchemaNode } from '../d
 import type { Position, Range } from '../types';
 import { atLeast, atMost, before, parseVersion, type Version } from '../version';
 import { article, capitalize } from '../../util/text';
-import { LSR_SCHEMA, type LsrSetting } from '../lua/checks';
+import { LSR_READINGS, LSR_SCHEMA } from '../lua/checks';
 
 export interface Hover {
   /** Markdown. */
@@ -65,21 +65,11 @@ function luaHover(result: CheckResult, position: Position): Hover | undefined {
   const until = setting['x-lsr-until'];
   const lines = [
     `${code(`scripts.${key}`)} — ${setting.description}`,
-    `Read as: ${READINGS[setting['x-lsr-read']]}.${setting.default === undefined ? '' : ` When not set: ${code(JSON.stringify(setting.default))}.`}`,
+    `Read as: ${LSR_READINGS[setting['x-lsr-read']]}.${setting.default === undefined ? '' : ` When not set: ${code(JSON.stringify(setting.default))}.`}`,
     since || until ? `Read by the LSR ${since ? `from ${since}` : ''}${since && until ? ' ' : ''}${until ? `up to ${until}` : ''} (from its binaries: docs/lsr-config.md).` : 'Read by the LSR of 5.3.4 and 5.4.0 (from their binaries: docs/lsr-config.md).',
   ];
   return { contents: lines.join('\n\n'), range };
 }
-
-const READINGS: Record<LsrSetting['x-lsr-read'], string> = {
-  'c-boolean': 'true, or the exact string "true"; anything else is false',
-  'c-boolean-off': 'on unless false or the string "false"',
-  'choice-boolean': 'true or false (booleans or strings, any case); anything else stops the LSR',
-  number: 'a number, or a string holding one',
-  'lua-number': "Lua's tonumber; what it cannot read falls back to the default",
-  string: 'a string',
-  path: 'a file path',
-};
 
 // ─── The schema's account of a setting ──────────────────────────────────────────────────────────────────────
 

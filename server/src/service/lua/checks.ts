@@ -29,6 +29,17 @@ export interface LsrSetting {
 
 export const LSR_SCHEMA = rawSchema as unknown as { settings: Record<string, LsrSetting>; script: Record<string, LsrSetting> };
 
+/** Each reading in words, for hovers and completion. */
+export const LSR_READINGS: Record<Reading, string> = {
+  'c-boolean': 'true, or the exact string "true"; anything else is false',
+  'c-boolean-off': 'on unless false or the string "false"',
+  'choice-boolean': 'true or false (booleans or strings, any case); anything else stops the LSR',
+  number: 'a number, or a string holding one',
+  'lua-number': "Lua's tonumber; what it cannot read falls back to the default",
+  string: 'a string',
+  path: 'a file path',
+};
+
 /** What a value means to the LSR after it has read it: true, false, or a note of what happens instead. */
 type Read = { ok: true; value: string | number | boolean | null } | { ok: false; message: string; code: Code; severity?: 'error' | 'warning' };
 
@@ -49,7 +60,7 @@ export function checkLua(model: Model, version: Version, sink: FindingSink): Vis
       unknown(key, keyNode, pointer, model, sink);
       continue;
     }
-    if (!reads(setting, version)) {
+    if (!lsrReads(setting, version)) {
       const since = setting['x-lsr-since'];
       sink.add('unsupported-in-version', since
         ? `The LSR of ${release} does not read scripts.${key}: it is read from ${since} on (docs/lsr-config.md).`
@@ -67,7 +78,7 @@ export function checkLua(model: Model, version: Version, sink: FindingSink): Vis
   }
   // Missing switches: the binaries' own defaults, which the guide contradicts (docs/lsr-config.md §5).
   for (const [key, setting] of Object.entries(LSR_SCHEMA.settings)) {
-    if (present.has(key) || !reads(setting, version)) continue;
+    if (present.has(key) || !lsrReads(setting, version)) continue;
     if (readingFor(setting, version) === 'choice-boolean' && !setting.optional) {
       sink.add('missing-required', `scripts.${key} is not set: the LSR of ${release} expects true or false and, without it, most likely stops ("Insecure configuration. Shutting down LSR."; inferred from its binary).`, scripts ?? model.root ?? { offset: 0, length: 0 }, '/scripts', undefined, 'warning');
     } else if (setting['x-lsr-insecure'] && setting.default === setting['x-lsr-insecure'].when) {
@@ -161,7 +172,8 @@ function unknown(key: string, keyNode: Node, pointer: string, model: Model, sink
   { fixes: [{ title: `Rename to ${near}`, edits: [{ range: model.rangeOf(keyNode.offset, keyNode.length), newText: near }], preferred: true }] });
 }
 
-function reads(setting: LsrSetting, version: Version): boolean {
+/** Whether the target release's LSR reads the setting at all. */
+export function lsrReads(setting: LsrSetting, version: Version): boolean {
   return atLeast(version, setting['x-lsr-since']) && (setting['x-lsr-until'] === undefined || atMost(version, setting['x-lsr-until']));
 }
 

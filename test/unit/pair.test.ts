@@ -3,7 +3,7 @@
 // the other file's value; the other file is watched.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixtures, MEMORY_PKI, memoryPki, memoryService } from '../helpers/service';
+import { applyFix, fixtures, MEMORY_PKI, memoryPki, memoryService } from '../helpers/service';
 import { PASSPHRASE } from '../helpers/pki';
 import type { Finding } from '../../server/src/service/types';
 
@@ -72,4 +72,26 @@ test('the EMS and the LSR must not publish logs to one folder', async () => {
   put({ [LUA_PATH]: new TextEncoder().encode('scripts.log_publish_directory = "/var/log/tw"') });
   const found = (await check(jsonText, { emsVersion: '5.4.0' }, JSON_PATH)).findings.filter((f) => f.code === 'lsr-log-directory-shared');
   assert.deepEqual(found.map((f) => [f.pointer, f.data?.related?.[0]?.path, f.data?.related?.[0]?.range.start.line]), [['/logger/publish_directory', LUA_PATH, 0]]);
+});
+
+test('quick fixes make this side agree with the other, never turning TLS or authentication off', async () => {
+  const { check, put } = memoryService({ files: fixtures(MEMORY_PKI) });
+  const jsonText = JSON.stringify({ ws_servers: [{ host: 'a', port: 443 }], appKey: 'k', http_server: { ...HTTP, port: 8080 } });
+  put({ [JSON_PATH]: new TextEncoder().encode(jsonText) });
+  // rap_ssl missing, rap_port 8000: the fixes add rap_ssl = true and write 8080.
+  const luaText = lua({ ...RAP, rap_ssl: undefined }).split('\n').filter((line) => !line.includes('rap_ssl')).join('\n');
+  put({ [LUA_PATH]: new TextEncoder().encode(luaText) });
+  let text = luaText;
+  for (let round = 0; round < 3; round++) {
+    const found = (await check(text, { emsVersion: '5.4.0' }, LUA_PATH)).findings.find((f) => f.code === 'lsr-ems-mismatch' && f.data?.fixes?.length);
+    if (!found) break;
+    text = applyFix(text, found);
+  }
+  assert.match(text, /scripts\.rap_ssl = true\n$/);
+  assert.match(text, /scripts\.rap_port = 8080/);
+  assert.deepEqual((await check(text, { emsVersion: '5.4.0' }, LUA_PATH)).findings.filter((f) => f.code === 'lsr-ems-mismatch'), []);
+  // On config.json, an http_server.ssl true against a plain LSR gets no fix: that would turn TLS off.
+  put({ [LUA_PATH]: new TextEncoder().encode(lua({ ...RAP, rap_ssl: false })) });
+  const onJson = (await check(jsonText, { emsVersion: '5.4.0' }, JSON_PATH)).findings.filter((f) => f.code === 'lsr-ems-mismatch');
+  assert.deepEqual(onJson.map((f) => [f.pointer, f.data?.fixes?.map((x) => x.edits[0]!.newText) ?? []]), [['/http_server/port', ['8000']], ['/http_server/ssl', []]]);
 });

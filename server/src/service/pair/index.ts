@@ -16,7 +16,7 @@ import type { FindingSink } from '../document/findings';
 import { findProperty, type Model, nodeAt, propertiesOf } from '../document/model';
 import { checkLuaDocument } from '../lua';
 import type { FileSystemPort } from '../ports';
-import type { Related } from '../types';
+import type { Fix, Related } from '../types';
 import type { Version } from '../version';
 import { Recent } from '../../util/recent';
 
@@ -116,7 +116,9 @@ class Pair {
     if (typeof ssl?.value === 'boolean' && ssl.value !== cBoolean(rapSsl)) {
       this.mismatch('lsr-ems-mismatch', ssl, rapSsl,
         `http_server.ssl is ${String(ssl.value)} but config.lua's scripts.rap_ssl ${rapSsl ? `is ${rapSsl.raw}` : 'is not set (false)'}: the LSR ${ssl.value ? 'speaks plain HTTP to this TLS server' : 'speaks TLS to this plain HTTP server'} and cannot connect.`,
-        `scripts.rap_ssl ${rapSsl ? `is ${rapSsl.raw}` : 'is not set (false)'} but config.json's http_server.ssl is ${String(ssl.value)}: the LSR cannot connect to the EMS's REST server.`);
+        `scripts.rap_ssl ${rapSsl ? `is ${rapSsl.raw}` : 'is not set (false)'} but config.json's http_server.ssl is ${String(ssl.value)}: the LSR cannot connect to the EMS's REST server.`,
+        // Only towards TLS: a fix never turns it off on the side that has it.
+        undefined, { ...(ssl.value ? { lua: 'true' } : { json: 'true' }), luaKey: 'rap_ssl' });
     }
     const port = this.jsonValue(['http_server', 'port']);
     const rapPort = this.luaValue('rap_port');
@@ -124,7 +126,8 @@ class Pair {
     if (ports[0] !== ports[1] && (port || rapPort)) {
       this.mismatch('lsr-ems-mismatch', port, rapPort,
         `The EMS's REST server listens on port ${ports[0]}${port ? '' : ' (the default)'}, but config.lua's scripts.rap_port is ${ports[1]}${rapPort ? '' : ' (the default)'}: the LSR connects to the wrong port.`,
-        `scripts.rap_port is ${ports[1]}${rapPort ? '' : ' (the default)'}, but config.json's http_server listens on port ${ports[0]}${port ? '' : ' (the default)'}.`);
+        `scripts.rap_port is ${ports[1]}${rapPort ? '' : ' (the default)'}, but config.json's http_server listens on port ${ports[0]}${port ? '' : ' (the default)'}.`,
+        undefined, { json: String(ports[1]), lua: String(ports[0]), luaKey: 'rap_port' });
     }
     const host = this.jsonValue(['http_server', 'host']);
     const rapHost = this.luaValue('rap_host');
@@ -137,21 +140,26 @@ class Pair {
         both ? `The EMS listens on ${hosts[0]} and config.lua's scripts.rap_host is ${hosts[1]}: the same machine, unless localhost resolves to ::1 there (the EMS listens on IPv4). Write 127.0.0.1 on both sides.`
           : `The EMS's REST server listens on ${hosts[0]}, but config.lua's scripts.rap_host is ${hosts[1]}.`,
         both ? `scripts.rap_host is ${hosts[1]} and config.json's http_server.host is ${hosts[0]}: the same machine, unless localhost resolves to ::1 here. Write 127.0.0.1 on both sides.`
-          : `scripts.rap_host is ${hosts[1]}, but config.json's http_server listens on ${hosts[0]}.`);
+          : `scripts.rap_host is ${hosts[1]}, but config.json's http_server listens on ${hosts[0]}.`,
+        undefined, both
+          ? { ...(hosts[0] === 'localhost' ? { json: '"127.0.0.1"' } : {}), ...(hosts[1] === 'localhost' ? { lua: '"127.0.0.1"' } : {}), luaKey: 'rap_host' }
+          : { json: JSON.stringify(hosts[1]), lua: JSON.stringify(hosts[0]), luaKey: 'rap_host' });
     }
     const authenticate = this.jsonValue(['http_server', 'authenticate']);
     const rapAuthenticate = this.luaValue('rap_server_authenticate');
     if (authenticate?.value === true && !cBoolean(rapAuthenticate)) {
       this.mismatch('lsr-ems-mismatch', authenticate, rapAuthenticate,
         `http_server.authenticate is true, but config.lua's scripts.rap_server_authenticate ${rapAuthenticate ? `is ${rapAuthenticate.raw}` : 'is not set (false)'}: the LSR sends no credentials and the EMS refuses it.`,
-        `scripts.rap_server_authenticate ${rapAuthenticate ? `is ${rapAuthenticate.raw}` : 'is not set (false)'}, but config.json's http_server.authenticate is true: the EMS refuses the LSR's requests.`);
+        `scripts.rap_server_authenticate ${rapAuthenticate ? `is ${rapAuthenticate.raw}` : 'is not set (false)'}, but config.json's http_server.authenticate is true: the EMS refuses the LSR's requests.`,
+        undefined, { lua: 'true', luaKey: 'rap_server_authenticate' });
     }
     const user = this.jsonValue(['http_server', 'user']);
     const rapUser = this.luaValue('rap_userid');
     if (authenticate?.value === true && typeof user?.value === 'string' && typeof rapUser?.value === 'string' && user.value !== rapUser.value) {
       this.mismatch('lsr-ems-mismatch', user, rapUser,
         `http_server.user is ${JSON.stringify(user.value)}, but config.lua's scripts.rap_userid is ${JSON.stringify(rapUser.value)}: the EMS refuses the LSR.`,
-        `scripts.rap_userid is ${JSON.stringify(rapUser.value)}, but config.json's http_server.user is ${JSON.stringify(user.value)}: the EMS refuses the LSR.`);
+        `scripts.rap_userid is ${JSON.stringify(rapUser.value)}, but config.json's http_server.user is ${JSON.stringify(user.value)}: the EMS refuses the LSR.`,
+        undefined, { json: JSON.stringify(rapUser.value), lua: JSON.stringify(user.value), luaKey: 'rap_userid' });
     }
   }
 
@@ -198,7 +206,7 @@ class Pair {
    * A finding on this document's side (`only`: when the fix is there alone), pointing at the other file's value.
    * `json`/`lua` are the two values; a missing one is the `scripts` table or the whole document.
    */
-  private mismatch(code: Parameters<FindingSink['add']>[0], json: Value | undefined, lua: Value | undefined, jsonMessage: string, luaMessage: string, only?: Side): void {
+  private mismatch(code: Parameters<FindingSink['add']>[0], json: Value | undefined, lua: Value | undefined, jsonMessage: string, luaMessage: string, only?: Side, agree?: Agree): void {
     const here: Side = this.context.lsr ? 'lua' : 'json';
     if (only && only !== here) return;
     const [mine, theirs] = here === 'json' ? [json, lua] : [lua, json];
@@ -206,7 +214,21 @@ class Pair {
     const theirModel = here === 'json' ? this.lua : this.json;
     const theirNode = theirs?.node ?? this.fallback(here === 'json' ? 'lua' : 'json');
     const related: Related = { path: this.other, range: theirModel.rangeOf(theirNode.offset, theirNode.length), message: theirs ? 'the other side' : 'the other file (the key is not set)' };
-    this.context.sink.add(code, here === 'json' ? jsonMessage : luaMessage, at, mine?.pointer ?? '', { related: [related] });
+    const fix = this.agreeing(here, mine, agree);
+    this.context.sink.add(code, here === 'json' ? jsonMessage : luaMessage, at, mine?.pointer ?? '', { related: [related], ...(fix ? { fixes: [fix] } : {}) });
+  }
+
+  /** The edit that makes this side say what the other does: the value replaced, or a config.lua line added. */
+  private agreeing(here: Side, mine: Value | undefined, agree: Agree | undefined): Fix | undefined {
+    const text = agree?.[here];
+    if (!agree || text === undefined) return undefined;
+    const model = this.context.model;
+    const other = here === 'json' ? 'config.lua' : 'config.json';
+    if (mine) return { title: `Make it agree with ${other} (${text})`, edits: [{ range: model.rangeOf(mine.node.offset, mine.node.length), newText: text }], preferred: true };
+    if (here !== 'lua') return undefined;
+    const end = model.text.length;
+    const line = `${model.text.endsWith('\n') || end === 0 ? '' : '\n'}scripts.${agree.luaKey} = ${text}\n`;
+    return { title: `Add scripts.${agree.luaKey} = ${text}, as config.json has it`, edits: [{ range: model.rangeOf(end, 0), newText: line }], preferred: true };
   }
 
   private fallback(side: Side): Node {
@@ -246,6 +268,13 @@ class Pair {
 }
 
 type Scalar = string | number | boolean | null;
+
+/** What each side would write to agree with the other (absent: no fix on that side), and the config.lua key. */
+interface Agree {
+  json?: string;
+  lua?: string;
+  luaKey: string;
+}
 
 interface Value {
   node: Node;

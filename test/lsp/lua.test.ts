@@ -11,8 +11,11 @@ import { TestClock } from '../helpers/clock';
 import { startInProcess } from '../helpers/lsp';
 import { NOW } from '../helpers/pki';
 
-test('config.lua: diagnostics published; outline and formatting untouched', async () => {
+/** A server in this process with a workspace of its own, and config.lua opened there (etc/ holds `beside`). */
+async function openLua(text: string, beside: Record<string, string> = {}) {
   const workspace = mkdtempSync(path.join(tmpdir(), 'ems-lua-lsp-'));
+  mkdirSync(path.join(workspace, 'etc'));
+  for (const [name, content] of Object.entries(beside)) writeFileSync(path.join(workspace, 'etc', name), content);
   const client = await startInProcess(new TestClock(NOW), { workspace: { configuration: true } });
   after(async () => {
     await client.close();
@@ -20,8 +23,12 @@ test('config.lua: diagnostics published; outline and formatting untouched', asyn
   });
   client.settings = { emsVersion: '5.4.0' };
   const uri = pathToFileURL(path.join(workspace, 'etc', 'config.lua')).href;
-  const text = 'scripts.rap_ssl = true\nscripts.rap_deny_selfsigned = false\nscripts.script_resource_ssl = true\nscripts.script_resource_authenticate = true\n';
   await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'ems-lsr-config', version: 1, text } });
+  return { client, uri, workspace };
+}
+
+test('config.lua: diagnostics published; outline and formatting untouched', async () => {
+  const { client, uri } = await openLua('scripts.rap_ssl = true\nscripts.rap_deny_selfsigned = false\nscripts.script_resource_ssl = true\nscripts.script_resource_authenticate = true\n');
   const diagnostics = await client.diagnostics(uri, (d) => d.length > 0);
   assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [['lsr-self-signed-allowed', 1]]);
   assert.deepEqual(await client.connection.sendRequest(DocumentFormattingRequest.type, { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } }), []);
@@ -29,21 +36,10 @@ test('config.lua: diagnostics published; outline and formatting untouched', asyn
 });
 
 test('a mismatch with the config.json beside it: on config.lua, with relatedInformation at config.json\'s value', async () => {
-  const workspace = mkdtempSync(path.join(tmpdir(), 'ems-pair-lsp-'));
-  mkdirSync(path.join(workspace, 'etc'));
-  const json = path.join(workspace, 'etc', 'config.json');
-  writeFileSync(json, JSON.stringify({ ws_servers: [{ host: 'a', port: 443 }], appKey: 'k', http_server: { port: 8080, ssl: false } }, null, 2));
-  const client = await startInProcess(new TestClock(NOW), { workspace: { configuration: true } });
-  after(async () => {
-    await client.close();
-    rmSync(workspace, { recursive: true, force: true });
-  });
-  client.settings = { emsVersion: '5.4.0' };
-  const uri = pathToFileURL(path.join(workspace, 'etc', 'config.lua')).href;
-  const text = 'scripts.rap_port = 8000\nscripts.rap_deny_selfsigned = true\nscripts.script_resource_ssl = true\nscripts.script_resource_authenticate = true\n';
-  await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'ems-lsr-config', version: 1, text } });
+  const json = JSON.stringify({ ws_servers: [{ host: 'a', port: 443 }], appKey: 'k', http_server: { port: 8080, ssl: false } }, null, 2);
+  const { client, uri, workspace } = await openLua('scripts.rap_port = 8000\nscripts.rap_deny_selfsigned = true\nscripts.script_resource_ssl = true\nscripts.script_resource_authenticate = true\n', { 'config.json': json });
   const diagnostics = await client.diagnostics(uri, (d) => d.some((x) => x.code === 'lsr-ems-mismatch'));
   const mismatch = diagnostics.find((d) => d.code === 'lsr-ems-mismatch')!;
   assert.equal(mismatch.range.start.line, 0);
-  assert.deepEqual(mismatch.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line]), [[pathToFileURL(json).href, 9]]);
+  assert.deepEqual(mismatch.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line]), [[pathToFileURL(path.join(workspace, 'etc', 'config.json')).href, 9]]);
 });

@@ -18,15 +18,20 @@ export function serviceFor(job: CheckJob): EmsService {
   return createEmsService({ fs: blockingFileSystem, now: () => (job.now === undefined ? new Date() : new Date(job.now)) });
 }
 
-export async function checkConfig(service: EmsService, config: string, settings: Settings): Promise<Outcome> {
-  let bytes: Uint8Array;
+/** A config file's text, as the check takes it, or why it cannot be read. */
+export async function readConfig(config: string): Promise<{ text: string; invalidUtf8At?: number } | { error: string }> {
   try {
-    bytes = await blockingFileSystem.readFile(config, MAX_CONFIG_BYTES);
+    return decodeConfig(await blockingFileSystem.readFile(config, MAX_CONFIG_BYTES));
   } catch (error) {
     const tooLarge = error instanceof FsError && error.kind === 'too-large';
-    return { error: `${config}: ${tooLarge ? `larger than any EMS config (limit ${MAX_CONFIG_BYTES} bytes)` : describeError(error)}` };
+    return { error: tooLarge ? `larger than any EMS config (limit ${MAX_CONFIG_BYTES} bytes)` : describeError(error) };
   }
-  const { text, invalidUtf8At } = decodeConfig(bytes);
+}
+
+export async function checkConfig(service: EmsService, config: string, settings: Settings): Promise<Outcome> {
+  const read = await readConfig(config);
+  if ('error' in read) return { error: `${config}: ${read.error}` };
+  const { text, invalidUtf8At } = read;
   const result = await service.check({ text, path: config, settings, invalidUtf8At });
   return { report: { path: config, home: result.home, target: result.target, findings: result.findings } };
 }

@@ -70,7 +70,7 @@ export function createEmsService(ports: ServicePorts): EmsService {
       const program = document.kind === 'lsr' ? 'the LSR' : 'the EMS';
       const { references: files, dependencies } = await checkFilesReusing(document.visits, { home, version, settings, now, fs, cache, sink, program }, reuse);
       // The config.lua beside a config.json (and back) must agree with it; a change to it re-checks this one.
-      const sibling = request.path ? await checkPair({ path: request.path, lsr: document.kind === 'lsr', model: document.model, version, fs, cache, now, sink, files, siblings }) : undefined;
+      const sibling = request.path ? await checkPair({ path: request.path, home, lsr: document.kind === 'lsr', model: document.model, version, fs, cache, now, sink, files, siblings }) : undefined;
       const findings = applySeverity([...document.findings, ...sink.findings], settings.severity);
       // The binary the release was looked for in, and the sibling config, are watched like the files the checks read.
       const extra = [...binaryFiles, ...(sibling ? [sibling] : [])];

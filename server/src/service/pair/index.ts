@@ -25,6 +25,8 @@ const MAX_SIBLING_BYTES = 4 * 1024 * 1024;
 
 export interface PairContext {
   path: string;
+  /** The EMS home relative paths of both files are resolved against (the check's). */
+  home: string | undefined;
   lsr: boolean;
   model: Model;
   version: Version;
@@ -256,7 +258,7 @@ class Pair {
     if (side === here) {
       parsed = this.context.files.find((file) => file.pointer === value.pointer)?.parsed;
     } else if (typeof value.value === 'string') {
-      const file = path.resolve(path.dirname(path.dirname(this.context.path)), value.value);
+      const file = path.resolve(this.context.home ?? path.dirname(this.context.path), value.value);
       try {
         parsed = await this.context.cache.parsed(file, await this.context.fs.stat(file), () => this.context.fs.readFile(file, MAX_PKI_FILE_BYTES));
       } catch {

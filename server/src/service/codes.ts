@@ -64,6 +64,8 @@ export const CODES = {
   'lsr-ems-host-loopback': { category: 'pair', severity: 'information', summary: 'One side writes localhost, the other 127.0.0.1: the same machine unless localhost is ::1 there.' },
   'lsr-ca-missing': { category: 'pair', severity: 'error', summary: 'scripts.rap_cert_file does not hold the CA of http_server.certificate: the LSR refuses the EMS.' },
   'lsr-self-signed-refused': { category: 'pair', severity: 'error', summary: 'http_server.certificate is self-signed and scripts.rap_deny_selfsigned is true: the LSR refuses it.' },
+  'lsr-auto-bind-mismatch': { category: 'pair', severity: 'warning', summary: 'An auto_bind entry at the LSR\'s own server uses the other protocol than the LSR serves (script_resource_ssl).' },
+  'lsr-callback-ca-missing': { category: 'pair', severity: 'warning', summary: 'The EMS\'s edge CA list does not hold the CA of the LSR\'s own certificate chain: the EMS most likely refuses the LSR\'s server.' },
   'lsr-log-directory-shared': { category: 'pair', severity: 'warning', summary: 'The EMS and the LSR publish their logs to the same folder, with the same file names.' },
   'weak-cipher-suite': { category: 'policy', severity: 'warning', summary: 'cipher_suite enables aNULL, eNULL, EXPORT, RC4, MD5 or DES ciphers.' },
   // Files

@@ -196,6 +196,11 @@ function endpoint(model: Model, entry: Node, kind: TargetKind, label: string, de
   return { id, kind, label, range, host, port, ...(unusable ? { unusable } : {}) };
 }
 
+/** What the EMS trusts as an HTTPS client of the edge (auto_bind endpoints, the LSR's server). */
+export function edgeTrust(root: Node, version: Version, files: readonly FileReference[]): TargetTrust {
+  return trustFor(root, version, files, 'edge');
+}
+
 function trustFor(root: Node, version: Version, files: readonly FileReference[], side: 'platform' | 'edge'): TargetTrust {
   const certificates = nodeAt(root, ['certificates']);
   const flag = (key: string) => {

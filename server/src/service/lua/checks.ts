@@ -172,6 +172,18 @@ function unknown(key: string, keyNode: Node, pointer: string, model: Model, sink
   { fixes: [{ title: `Rename to ${near}`, edits: [{ range: model.rangeOf(keyNode.offset, keyNode.length), newText: near }], preferred: true }] });
 }
 
+/**
+ * A scripts.* setting as the target release's LSR reads it: its value, the binary's default when it is not
+ * written, or undefined when the LSR does not read it, cannot read it, or stops without it.
+ */
+export function lsrReading(key: string, node: Node | undefined, version: Version): string | number | boolean | null | undefined {
+  const setting = LSR_SCHEMA.settings[key];
+  if (!setting || !lsrReads(setting, version)) return undefined;
+  if (!node) return readingFor(setting, version) === 'choice-boolean' && !setting.optional ? undefined : setting.default;
+  const read = readValue(setting, node, version, key);
+  return read.ok ? read.value : undefined;
+}
+
 /** Whether the target release's LSR reads the setting at all. */
 export function lsrReads(setting: LsrSetting, version: Version): boolean {
   return atLeast(version, setting['x-lsr-since']) && (setting['x-lsr-until'] === undefined || atMost(version, setting['x-lsr-until']));

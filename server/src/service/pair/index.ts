@@ -10,11 +10,13 @@ import type { PkiCache } from '../cache/pki';
 import { checkDocument } from '../checks';
 import type { FileReference } from '../checks/files';
 import { MAX_PKI_FILE_BYTES } from '../checks/read';
+import { edgeTrust } from '../connect/plan';
 import { verifyChain } from '../connect/verify';
 import { decodeConfig } from '../document/decode';
 import type { FindingSink } from '../document/findings';
 import { findProperty, type Model, nodeAt, propertiesOf } from '../document/model';
 import { checkLuaDocument } from '../lua';
+import { lsrReading } from '../lua/checks';
 import type { FileSystemPort } from '../ports';
 import type { Fix, Related } from '../types';
 import type { Version } from '../version';
@@ -60,6 +62,7 @@ export async function checkPair(context: PairContext): Promise<string | undefine
   const pair = new Pair(context, other, json, lua);
   pair.connection();
   await pair.trust();
+  await pair.callback();
   pair.logs();
   return other;
 }
@@ -136,8 +139,7 @@ class Pair {
     const hosts = [typeof host?.value === 'string' ? host.value : 'localhost', typeof rapHost?.value === 'string' ? rapHost.value : 'localhost'];
     if (hosts[0] !== hosts[1] && hosts[0] !== '0.0.0.0' && (host || rapHost)) {
       // Observed on 5.3.4: "localhost" makes the EMS listen on 127.0.0.1; an LSR whose localhost is ::1 misses it.
-      const loopback = new Set(['localhost', '127.0.0.1']);
-      const both = loopback.has(hosts[0]!) && loopback.has(hosts[1]!);
+      const both = sameHost(hosts[0], hosts[1]);
       this.mismatch(both ? 'lsr-ems-host-loopback' : 'lsr-ems-mismatch', host, rapHost,
         both ? `The EMS listens on ${hosts[0]} and config.lua's scripts.rap_host is ${hosts[1]}: the same machine, unless localhost resolves to ::1 there (the EMS listens on IPv4). Write 127.0.0.1 on both sides.`
           : `The EMS's REST server listens on ${hosts[0]}, but config.lua's scripts.rap_host is ${hosts[1]}.`,
@@ -183,15 +185,72 @@ class Pair {
     if (!certFile || leaf.info.selfSigned || (validate && (validate.value === false || validate.value === 'false'))) return;
     const anchors = await this.pki(certFile, 'lua');
     if (!anchors) return;
-    const memo = new CertificateMemo();
-    const verdict = verifyChain(chain, anchors, this.context.now, memo);
-    const unanchored = verdict.errors.some((error) => error.name === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' || error.name === 'UNABLE_TO_GET_ISSUER_CERT' || error.name === 'SELF_SIGNED_CERT_IN_CHAIN');
-    if (!unanchored) return;
+    const verdict = verifyChain(chain, anchors, this.context.now, new CertificateMemo());
+    if (!verdict.errors.some((error) => UNANCHORED.has(error.name))) return;
     const top = verdict.path[verdict.path.length - 1]!.info;
     const issuer = JSON.stringify(top.selfSigned ? top.subjectCN ?? top.subject : top.issuerCN ?? top.issuer);
     this.mismatch('lsr-ca-missing', certificate, certFile,
       `The LSR validates this certificate with config.lua's scripts.rap_cert_file, which does not hold its CA ${issuer} (checked by signature): the LSR refuses the EMS.`,
       `scripts.rap_cert_file does not hold ${issuer}, the CA that issued config.json's http_server.certificate (checked by signature): the LSR refuses the EMS's certificate. Add that CA to it.`, 'lua');
+  }
+
+  /**
+   * The EMS calling the LSR's own server back (docs/lsr-config.md §3): the LSR registers its Things with the
+   * protocol it serves, so only an auto_bind entry written at its host and port can disagree; over https the
+   * EMS validates the LSR's certificate with its edge CA list.
+   */
+  async callback(): Promise<void> {
+    const version = this.context.version;
+    const sslValue = this.luaValue('script_resource_ssl');
+    const ssl = lsrReading('script_resource_ssl', sslValue?.node, version);
+    if (typeof ssl !== 'boolean') return;
+    const written = lsrReading('script_resource_host', this.luaValue('script_resource_host')?.node, version);
+    const port = lsrReading('script_resource_port', this.luaValue('script_resource_port')?.node, version);
+    // template.lua:551 registers 0.0.0.0 as 127.0.0.1.
+    const host = written === '0.0.0.0' ? '127.0.0.1' : written;
+    const binds = nodeAt(this.json.root, ['auto_bind']);
+    for (const [index, entry] of (binds?.type === 'array' ? binds.children ?? [] : []).entries()) {
+      if (entry.type !== 'object') continue;
+      const entryHost = nodeAt(entry, ['host'])?.value ?? 'localhost';
+      const entryPort = nodeAt(entry, ['port'])?.value ?? 8001;
+      if (entryPort !== port || !sameHost(entryHost, host)) continue;
+      const protocolNode = nodeAt(entry, ['protocol']);
+      const protocol = protocolNode?.value ?? 'http';
+      if (typeof protocol !== 'string' || (protocol === 'https') === ssl) continue;
+      const label = `auto_bind[${index}]`;
+      const at: Value = protocolNode ? { node: protocolNode, value: protocol, raw: JSON.stringify(protocol), pointer: `/auto_bind/${index}/protocol` }
+        : { node: entry, value: null, raw: '', pointer: `/auto_bind/${index}` };
+      const serves = ssl ? 'https' : 'plain http';
+      this.mismatch('lsr-auto-bind-mismatch', at, sslValue,
+        `${label} points at the LSR's own server (${String(host)}:${String(port)}) with protocol "${protocol}", but config.lua's scripts.script_resource_ssl makes it serve ${serves}: the EMS's requests over this entry fail.`,
+        `scripts.script_resource_ssl makes the LSR's server speak ${serves}, but config.json's ${label} calls it at ${String(host)}:${String(port)} with protocol "${protocol}": those requests fail.`,
+        // Only towards TLS, and only where the protocol is written.
+        undefined, ssl && protocolNode ? { json: '"https"', luaKey: 'script_resource_ssl' } : undefined);
+    }
+    if (ssl) await this.callbackTrust();
+  }
+
+  /** On config.json, where the CA list is fixed: it must hold the CA of the LSR's certificate chain (by signature). */
+  private async callbackTrust(): Promise<void> {
+    const version = this.context.version;
+    const chainValue = this.luaValue('script_resource_certificate_chain');
+    if (this.context.lsr || !chainValue || lsrReading('script_resource_certificate_chain', chainValue.node, version) === undefined) return;
+    if (lsrReading('script_resource_use_default_certificate', this.luaValue('script_resource_use_default_certificate')?.node, version) === true) return;
+    const trust = edgeTrust(this.json.root!, version, this.context.files);
+    // No list, or one this release cannot read, or validation off: other findings say so; this one says less.
+    if (!trust.validate || trust.anchorNote || !trust.anchors.length || trust.anchors.some((anchor) => !anchor.reference?.parsed)) return;
+    const chain = await this.pki(chainValue, 'lua');
+    if (!chain?.length) return;
+    const anchors = trust.anchors.flatMap((anchor) => certificatesOf(anchor.reference!.parsed!));
+    const verdict = verifyChain(chain, anchors, this.context.now, new CertificateMemo());
+    if (!verdict.errors.some((error) => UNANCHORED.has(error.name))) return;
+    const top = verdict.path[verdict.path.length - 1]!.info;
+    const issuer = JSON.stringify(top.selfSigned ? top.subjectCN ?? top.subject : top.issuerCN ?? top.issuer);
+    const setting = `certificates.${trust.anchorSetting}`;
+    const list = nodeAt(this.json.root, ['certificates', trust.anchorSetting])!;
+    this.mismatch('lsr-callback-ca-missing', { node: list, value: null, raw: '', pointer: `/certificates/${trust.anchorSetting}` }, chainValue,
+      `The EMS calls the LSR's server back over https and validates its certificate with ${setting}, which does not hold ${issuer}, the CA that issued config.lua's scripts.script_resource_certificate_chain (checked by signature): the EMS most likely refuses the LSR. Add that CA to it.`,
+      `config.json's ${setting} does not hold ${issuer}, the CA of scripts.script_resource_certificate_chain.`, 'json');
   }
 
   logs(): void {
@@ -270,6 +329,15 @@ class Pair {
 }
 
 type Scalar = string | number | boolean | null;
+
+/** OpenSSL's errors for a chain that reaches none of the trusted certificates. */
+const UNANCHORED = new Set(['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_GET_ISSUER_CERT', 'SELF_SIGNED_CERT_IN_CHAIN']);
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1']);
+
+function sameHost(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'string' && typeof b === 'string' && LOOPBACK.has(a.toLowerCase()) && LOOPBACK.has(b.toLowerCase()));
+}
 
 /** What each side would write to agree with the other (absent: no fix on that side), and the config.lua key. */
 interface Agree {

@@ -191,6 +191,41 @@ function createChecks(fixture) {
       },
     },
     {
+      id: 'lsr-pair',
+      title: 'config.json and config.lua that disagree: the mismatch on both files, each pointing at the other',
+      async run() {
+        const { lsr } = fixture;
+        const jsonUri = vscode.Uri.file(lsr.json);
+        const luaUri = vscode.Uri.file(lsr.lua);
+        const opened = [];
+        try {
+          for (const file of [jsonUri, luaUri]) {
+            const opening = await vscode.workspace.openTextDocument(file);
+            opened.push(await vscode.window.showTextDocument(opening, { preview: false }));
+          }
+          assert.equal(opened[1].document.languageId, 'ems-lsr-config');
+          const mismatchOn = (file, marker, other) => waitFor(`lsr-ems-mismatch on ${path.basename(file.fsPath)}`, () => {
+            const doc = opened.find((e) => e.document.uri.toString() === file.toString()).document;
+            const found = vscode.languages.getDiagnostics(file).find((d) => d.source === SOURCE && codeOf(d) === 'lsr-ems-mismatch');
+            if (!found) return undefined;
+            assert.equal(doc.getText(found.range), marker, `the finding sits on ${JSON.stringify(doc.getText(found.range))}`);
+            assert.deepEqual((found.relatedInformation || []).map((r) => r.location.uri.toString()), [other.toString()]);
+            return found;
+          }, this.timeout, () => vscode.languages.getDiagnostics(file).map(showDiagnostic).join(', ') || 'no diagnostics');
+          const onJson = await mismatchOn(jsonUri, lsr.jsonPort, luaUri);
+          const onLua = await mismatchOn(luaUri, lsr.luaPort, jsonUri);
+          assert.match(onJson.message, /rap_port is 8000/);
+          assert.match(onLua.message, /port 8080/);
+        } finally {
+          for (const editor of opened.reverse()) {
+            await vscode.window.showTextDocument(editor.document);
+            await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+          }
+          if (document) await vscode.window.showTextDocument(document);
+        }
+      },
+    },
+    {
       id: 'connection-test',
       title: 'the Test connection lens connects to a loopback platform and then shows the verdict',
       async run() {

@@ -31,3 +31,17 @@ test('a config.lua path is checked directly; text and SARIF name its rules', () 
   const sarif = JSON.parse(run('check', '--ems-version', '5.4.0', '--format', 'sarif', lua).stdout) as { runs: { results: { ruleId: string }[] }[] };
   assert.deepEqual(sarif.runs[0]!.results.map((r) => r.ruleId), ['lsr-rap-ssl-disabled']);
 });
+
+test('a cross-file finding names the other file: related in JSON, relatedLocations in SARIF', () => {
+  const pair = mkdtempSync(path.join(tmpdir(), 'ems-lua-pair-'));
+  after(() => rmSync(pair, { recursive: true, force: true }));
+  mkdirSync(path.join(pair, 'etc'));
+  writeFileSync(path.join(pair, 'etc', 'config.json'), JSON.stringify({ ws_servers: [{ host: 'twx.example.com', port: 443 }], appKey: '080107d9-0af5-409f-b0d7-7ef5ccf3d797', http_server: { host: '127.0.0.1', port: 8080, ssl: false } }, null, 2));
+  writeFileSync(path.join(pair, 'etc', 'config.lua'), ['scripts.rap_host = "127.0.0.1"', 'scripts.rap_port = 8000', 'scripts.script_resource_ssl = false', 'scripts.script_resource_authenticate = false'].join('\n'));
+  const report = JSON.parse(run('check', '--ems-version', '5.4.0', '--format', 'json', pair).stdout) as { files: { path: string; diagnostics: { code: string; related?: { path: string }[] }[] }[] };
+  const related = report.files.map((f) => [path.basename(f.path), f.diagnostics.filter((d) => d.code === 'lsr-ems-mismatch').map((d) => d.related?.map((r) => path.basename(r.path)))]);
+  assert.deepEqual(related, [['config.json', [['config.lua']]], ['config.lua', [['config.json']]]]);
+  const sarif = JSON.parse(run('check', '--ems-version', '5.4.0', '--format', 'sarif', pair).stdout) as { runs: { results: { ruleId: string; relatedLocations?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+  const located = sarif.runs[0]!.results.filter((r) => r.ruleId === 'lsr-ems-mismatch').map((r) => r.relatedLocations?.map((l) => [path.basename(l.physicalLocation.artifactLocation.uri), l.physicalLocation.region.startLine]));
+  assert.deepEqual(located, [[['config.lua', 2]], [['config.json', 11]]]);
+});

@@ -67,6 +67,7 @@ const CASES: Case[] = [
   { code: 'lsr-self-signed-allowed', trigger: 'scripts.rap_deny_selfsigned = "false"', nearMiss: 'scripts.rap_deny_selfsigned = true', pointer: '/scripts/rap_deny_selfsigned', file: LUA },
   { code: 'lsr-validation-disabled', trigger: 'scripts.rap_validate = false', nearMiss: 'scripts.rap_validate = "yes"', pointer: '/scripts/rap_validate', file: LUA },
   { code: 'lsr-server-ssl-disabled', trigger: 'scripts.script_resource_ssl = "FALSE"', nearMiss: 'scripts.script_resource_ssl = "True"', pointer: '/scripts/script_resource_ssl', file: LUA },
+  { code: 'lsr-password-not-decrypted', trigger: 'scripts.rap_password = "AES:XiMSn4CukWcxRvBrzZ2Ijg=="', nearMiss: 'scripts.rap_password = Password("AES:XiMSn4CukWcxRvBrzZ2Ijg==")', pointer: '/scripts/rap_password', file: LUA },
   { code: 'lsr-server-auth-disabled', trigger: 'scripts.script_resource_authenticate = false', nearMiss: 'scripts.script_resource_authenticate = true', pointer: '/scripts/script_resource_authenticate', file: LUA },
 ];
 
@@ -100,9 +101,9 @@ describe('every syntax, shape and policy code', () => {
         return;
       }
       const fixed = applyFix(c.trigger, finding);
-      const after = await check(fixed, settings);
+      const after = await check(fixed, settings, c.file);
       assert.deepEqual(after.filter((f) => f.code === c.code && f.pointer === finding.pointer).map((f) => f.message), [], fixed);
-      assert.ok(!after.some((f) => f.code === 'json-syntax'), `the fix broke the JSON:\n${fixed}`);
+      assert.ok(!after.some((f) => f.code === 'json-syntax' || f.code === 'lua-syntax'), `the fix broke the file:\n${fixed}`);
     });
   }
 });

@@ -3,7 +3,7 @@
 // known keys, and its certificate and key files judged by the same code as config.json's.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixtures, MEMORY_PKI, memoryPki, memoryService } from '../helpers/service';
+import { applyFix, fixtures, MEMORY_PKI, memoryPki, memoryService } from '../helpers/service';
 import { PASSPHRASE } from '../helpers/pki';
 import type { Finding } from '../../server/src/service/types';
 
@@ -19,6 +19,21 @@ async function findings(lines: readonly string[], release = '5.4.0'): Promise<Fi
   return (await check(lines.join('\n'), { emsVersion: release }, LUA)).findings;
 }
 const codes = async (lines: readonly string[], release?: string) => (await findings(lines, release)).map((f) => f.code);
+
+test('an AES: password the LSR does not decrypt there: a hint to wrap it in Password(…), whose fix is read as decrypted', async () => {
+  const aes = 'AES:XiMSn4CukWcxRvBrzZ2Ijg==';
+  const hinted = async (line: string, release?: string) => (await findings([...SECURE, line], release)).filter((f) => f.code === 'lsr-password-not-decrypted');
+  const [rap] = await hinted(`scripts.rap_password = '${aes}'`);
+  assert.equal(rap?.severity, 'information');
+  assert.ok(!rap!.message.includes(aes), 'the message does not repeat the secret');
+  const fixed = applyFix([...SECURE, `scripts.rap_password = '${aes}'`].join('\n'), rap!);
+  assert.ok(fixed.endsWith(`scripts.rap_password = Password('${aes}')`), fixed);
+  assert.deepEqual(await hinted(`scripts.rap_password = Password('${aes}')`), []);
+  assert.deepEqual(await hinted('scripts.rap_password = "pword123"'), [], 'a clear-text password is sent as written and works');
+  // script_resource_password is decrypted by the 5.4.0 binary itself, not by 5.3.4's.
+  assert.equal((await hinted(`scripts.script_resource_password = "${aes}"`, '5.3.4')).length, 1);
+  assert.deepEqual(await hinted(`scripts.script_resource_password = "${aes}"`, '5.4.0'), []);
+});
 
 test('a secure config.lua has no findings; PTC-shaped comments, Password() and `a or b` are read as the LSR reads them', async () => {
   assert.deepEqual(await findings([...SECURE, '-- a comment', 'scripts.rap_password = Password("AES:abcd")', 'scripts.log_audit_target = "file://" or "http://"']), []);

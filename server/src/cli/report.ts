@@ -109,6 +109,14 @@ export function formatSarif(reports: readonly FileReport[], toolVersion: string,
       },
       logicalLocations: f.pointer ? [{ fullyQualifiedName: f.pointer, kind: 'member' }] : undefined,
     }],
+    // A cross-file finding (config.json ↔ config.lua) points at the other file's value.
+    ...(f.data?.related ? {
+      relatedLocations: f.data.related.map((r, id) => ({
+        id,
+        message: { text: r.message },
+        physicalLocation: { artifactLocation: { uri: toUri(r.path) }, region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1, endLine: r.range.end.line + 1, endColumn: r.range.end.character + 1 } },
+      })),
+    } : {}),
   })));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

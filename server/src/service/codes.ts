@@ -60,6 +60,7 @@ export const CODES = {
   'lsr-validation-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: scripts.rap_validate is false.' },
   'lsr-server-ssl-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: the LSR\'s HTTP server runs without TLS.' },
   'lsr-server-auth-disabled': { category: 'policy', severity: 'warning', summary: 'config.lua: scripts.script_resource_authenticate is false.' },
+  'lsr-password-not-decrypted': { category: 'policy', severity: 'information', summary: 'config.lua: an AES: password the LSR does not decrypt there (only Password(…) does): most likely used as written.' },
   'lsr-ems-mismatch': { category: 'pair', severity: 'warning', summary: 'config.json and the config.lua beside it disagree on how the LSR reaches the EMS (TLS, port, host, authentication).' },
   'lsr-ems-host-loopback': { category: 'pair', severity: 'information', summary: 'One side writes localhost, the other 127.0.0.1: the same machine unless localhost is ::1 there.' },
   'lsr-ca-missing': { category: 'pair', severity: 'error', summary: 'scripts.rap_cert_file does not hold the CA of http_server.certificate: the LSR refuses the EMS.' },

@@ -74,6 +74,7 @@ export function checkLua(model: Model, version: Version, sink: FindingSink): Vis
       continue;
     }
     insecure(key, setting, read.value, valueNode, pointer, sink);
+    if (typeof read.value === 'string') notDecrypted(key, read.value, valueNode, pointer, model, version, sink);
     if (setting['x-ems-file'] && typeof read.value === 'string') visits.push(fileVisit(key, setting, keyNode, valueNode, pointer));
   }
   // Missing switches: the binaries' own defaults, which the guide contradicts (docs/lsr-config.md §5).
@@ -101,6 +102,20 @@ function insecure(key: string, setting: LsrSetting, value: string | number | boo
   const rule = setting['x-lsr-insecure'];
   if (!rule || value !== rule.when) return;
   sink.add(rule.code, `scripts.${key} is ${String(rule.when)}: ${INSECURE[rule.code]}`, node, pointer);
+}
+
+/**
+ * The binary decrypts an AES: value only in Password(…) and, from 5.4.0, for script_resource_passphrase and
+ * _password (docs/lsr-config.md §4, from its call graph; not run): any other is most likely used as written.
+ */
+function notDecrypted(key: string, value: string, node: Node, pointer: string, model: Model, version: Version, sink: FindingSink): void {
+  const sent = key === 'rap_password' || (key === 'script_resource_password' && !atLeast(version, '5.4.0'));
+  // A literal starts with a quote or a long bracket; Password("AES:…") with its name.
+  const literal = /^["'[]/.test(model.text.slice(node.offset, node.offset + 1));
+  if (!sent || !literal || !value.startsWith('AES:')) return;
+  const written = model.text.slice(node.offset, node.offset + node.length);
+  sink.add('lsr-password-not-decrypted', `scripts.${key} holds an AES: value, but the LSR's binary decrypts one here only inside Password(…) (read from its call graph, not run): most likely ${key === 'rap_password' ? 'the LSR sends it to the EMS' : 'the LSR checks the EMS\'s password against it'} as written. Write scripts.${key} = Password(…) around the value.`,
+    node, pointer, { fixes: [{ title: 'Wrap the value in Password(…)', edits: [{ range: model.rangeOf(node.offset, node.length), newText: `Password(${written})` }], preferred: true }] });
 }
 
 function readingFor(setting: LsrSetting, version: Version): Reading {
